@@ -1,4 +1,5 @@
-import type { GitIdentity, GitRepo } from './git-repo.js';
+import type { GitRepo } from './git-repo.js';
+import type { GitIdentity } from './git-types.js';
 import { streamGit } from './run-git.js';
 
 export interface GenerateHistoryOptions {

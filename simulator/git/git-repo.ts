@@ -1,90 +1,43 @@
-import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { COMMIT_FORMAT, CommitStreamParser, parseCommits } from './commit-format.js';
 import { GitRepoError } from './git-repo-error.js';
-import { toGitPath, toItemPath } from './repo-path.js';
-import { GitError, gitText, runGit, streamGit } from './run-git.js';
+import { COMMIT_FORMAT, CommitStreamParser, parseCommits, parseLsFiles, parseLsTree } from './git-output.js';
+import {
+  ZERO_ID,
+  type CommitLogQuery,
+  type GitChange,
+  type GitCommitInfo,
+  type GitIdentity,
+  type GitRefInfo,
+  type GitTreeEntry,
+  type MergeResult,
+  type RefUpdate,
+} from './git-types.js';
+import {
+  checkDate,
+  checkText,
+  fullBranch,
+  identityEnv,
+  isRevision,
+  refNotFound,
+  shortBranch,
+  toGitPath,
+  toItemPath,
+} from './repo-input.js';
+import { GitError, gitText, runGit, streamGit, type GitResult } from './run-git.js';
 import { involvedPaths, normalizeChanges, planTreeChanges, type IndexEntry } from './tree-changes.js';
 
+export * from './git-types.js';
 export { generateHistory, type GenerateHistoryOptions } from './generate-history.js';
 export { GitError } from './run-git.js';
 export { GitRepoError, type GitRepoErrorCode } from './git-repo-error.js';
 
-export interface GitIdentity {
-  name: string;
-  email: string;
-  date: Date;
-}
-
-export interface GitCommitInfo {
-  commitId: string;
-  treeId: string;
-  parents: string[];
-  author: GitIdentity;
-  committer: GitIdentity;
-  comment: string;
-}
-
-/** `peeledObjectId` is set only for annotated tags: the object the tag points to. */
-export interface GitRefInfo {
-  name: string;
-  objectId: string;
-  peeledObjectId?: string;
-}
-
-/**
- * `path` is rooted like Azure DevOps item paths ("/src/a.ts", "/" for the root); `mode` is octal as stored in
- * git trees ("100644", "40000"), the form the trees API shows; `size` is known for blobs only.
- */
-export interface GitTreeEntry {
-  path: string;
-  objectId: string;
-  gitObjectType: 'blob' | 'tree' | 'commit';
-  mode: string;
-  size?: number;
-}
-
-export type GitChange =
-  | { changeType: 'add' | 'edit'; path: string; content: Buffer }
-  | { changeType: 'delete'; path: string }
-  | { changeType: 'rename'; sourcePath: string; path: string };
-
-export interface CommitLogQuery {
-  /** Commit id, branch ("main" or "refs/heads/main") or tag; default HEAD. */
-  ref?: string;
-  skip?: number;
-  top?: number;
-  /** Case-insensitive substring of the author's name or e-mail. */
-  author?: string;
-  fromDate?: Date;
-  toDate?: Date;
-  /** Only commits that touch this path (file or folder). */
-  itemPath?: string;
-  /** Excluded together with its ancestors. */
-  fromCommitId?: string;
-  /** Where the walk starts; takes the place of `ref`. */
-  toCommitId?: string;
-  /** Exactly these commits (unknown ids are skipped); other filters still apply. */
-  ids?: string[];
-  oldestFirst?: boolean;
-}
-
-export interface RefUpdate {
-  name: string;
-  newObjectId: string;
-  /** 40 zeros: the ref must not exist yet. Absent: no check. */
-  oldObjectId?: string;
-}
-
-export type MergeResult = { commitId: string } | { conflict: true; conflictPaths: string[] };
-
-export const ZERO_ID = '0000000000000000000000000000000000000000';
-
 /** git's words (LC_ALL=C) for "that name means nothing here"; anything else from git is a real failure. */
 const NOT_AN_OBJECT = /Not a valid object name|not a tree object|bad revision|unknown revision|bad object|invalid object name/i;
 const NOT_A_COMMIT = /is a (blob|tree), not a commit|not a commit/i;
+/** Above this many paths, ls-files lists the whole index instead of taking them as arguments. */
+const MAX_PATHSPECS = 500;
 
 /** A bare repository on disk, driven through the system git's plumbing. */
 export class GitRepo {
@@ -132,7 +85,8 @@ export class GitRepo {
   /** The commit a ref, tag (peeled) or id names; undefined when it names nothing or not a commit. */
   async resolve(refOrId: string): Promise<string | undefined> {
     if (!isRevision(refOrId)) return undefined;
-    const r = await this.git(['rev-parse', '--verify', '--quiet', `${refOrId}^{commit}`], { okCodes: [1, 128] });
+    // Exit 1 is "no such commit"; 128 (not a repository, ...) is a real failure and is thrown.
+    const r = await this.git(['rev-parse', '--verify', '--quiet', `${refOrId}^{commit}`], { okCodes: [1] });
     return r.exitCode === 0 ? r.stdout.toString('utf8').trim() : undefined;
   }
 
@@ -248,11 +202,13 @@ export class GitRepo {
   async readBlob(commitish: string, itemPath: string): Promise<Buffer | undefined> {
     if (!isRevision(commitish)) return undefined;
     const rel = toGitPath(itemPath, { allowRoot: true });
+    // --batch answers "<name> missing" instead of failing, so not-found needs no stderr parsing; -z lets the
+    // path hold newlines. The header is matched whole because a missing path may itself contain " blob 5".
     const out = (await this.git(['cat-file', '--batch', '-z'], { input: `${commitish}:${rel}\0` })).stdout;
     const eol = out.indexOf(0x0a);
-    const [, type, size] = out.subarray(0, eol).toString('utf8').split(' ');
-    if (type !== 'blob' || size === undefined) return undefined;
-    return out.subarray(eol + 1, eol + 1 + Number(size));
+    const header = /^[0-9a-f]{40,64} blob (\d+)$/.exec(out.subarray(0, eol).toString('utf8'));
+    if (header === null) return undefined;
+    return out.subarray(eol + 1, eol + 1 + Number(header[1]));
   }
 
   async objectType(commitish: string, itemPath: string): Promise<'blob' | 'tree' | 'commit' | undefined> {
@@ -372,7 +328,7 @@ export class GitRepo {
   }
 
   /** Runs git against this repository; for callers (routes, seeds) that need plumbing not wrapped here. */
-  git(args: readonly string[], o: { input?: Buffer | string; env?: Record<string, string>; okCodes?: number[] } = {}) {
+  git(args: readonly string[], o: { input?: Buffer | string; env?: Record<string, string>; okCodes?: number[] } = {}): Promise<GitResult> {
     return runGit(args, { ...o, gitDir: this.path });
   }
 
@@ -385,7 +341,7 @@ export class GitRepo {
     if (!isRevision(commitish)) return undefined;
     try {
       if (rel === '') {
-        const tree = await this.git(['rev-parse', '--verify', '--quiet', `${commitish}^{tree}`], { okCodes: [1, 128] });
+        const tree = await this.git(['rev-parse', '--verify', '--quiet', `${commitish}^{tree}`], { okCodes: [1] });
         if (tree.exitCode !== 0) return undefined;
         return { path: '/', objectId: tree.stdout.toString('utf8').trim(), gitObjectType: 'tree', mode: '40000' };
       }
@@ -397,23 +353,34 @@ export class GitRepo {
     }
   }
 
+  /** Index entries at or below `paths`: what the tree planner needs to check and apply the changes. */
   private async indexEntries(paths: string[], env: Record<string, string>): Promise<Map<string, IndexEntry>> {
-    const out = await this.git(['ls-files', '-s', '-z', '--', ...paths], { env });
-    const entries = new Map<string, IndexEntry>();
-    for (const record of out.stdout.toString('utf8').split('\0')) {
-      if (record === '') continue;
-      const tab = record.indexOf('\t');
-      const [mode = '', objectId = ''] = record.slice(0, tab).split(' ');
-      entries.set(record.slice(tab + 1), { mode, objectId });
+    if (paths.length <= MAX_PATHSPECS) {
+      return parseLsFiles((await this.git(['ls-files', '-s', '-z', '--', ...paths], { env })).stdout);
     }
-    return entries;
+    // A push touching thousands of files would overflow the argument list: list everything and filter here.
+    const wanted = new Set(paths);
+    const all = parseLsFiles((await this.git(['ls-files', '-s', '-z'], { env })).stdout);
+    const involved = new Map<string, IndexEntry>();
+    for (const [p, entry] of all) {
+      for (let at = p.length; at > 0; at = p.lastIndexOf('/', at - 1)) {
+        if (wanted.has(p.slice(0, at))) {
+          involved.set(p, entry);
+          break;
+        }
+      }
+    }
+    return involved;
   }
 
   /** One hash-object process for all new contents, fed through temp files because --stdin takes only one. */
   private async hashBlobs(contents: Buffer[], tmp: string): Promise<string[]> {
     if (contents.length === 0) return [];
     const files = contents.map((_, i) => path.join(tmp, `blob-${i}`));
-    await Promise.all(contents.map((c, i) => fs.writeFile(files[i] as string, c)));
+    // In slices, so that a push of thousands of files does not hold thousands of descriptors open.
+    for (let i = 0; i < contents.length; i += 64) {
+      await Promise.all(contents.slice(i, i + 64).map((c, j) => fs.writeFile(files[i + j] as string, c)));
+    }
     const out = await this.text(['hash-object', '-w', '--no-filters', '--stdin-paths'], { input: files.join('\n') + '\n' });
     return out.split('\n');
   }
@@ -437,59 +404,4 @@ export class GitRepo {
     if (page.length < top) parser.end();
     return page;
   }
-}
-
-function parseLsTree(out: Buffer, prefix: string): GitTreeEntry[] {
-  const entries: GitTreeEntry[] = [];
-  for (const record of out.toString('utf8').split('\0')) {
-    if (record === '') continue;
-    const tab = record.indexOf('\t');
-    const [mode = '', type = '', objectId = '', size = '-'] = record.slice(0, tab).split(/ +/);
-    const entry: GitTreeEntry = {
-      path: toItemPath(prefix + record.slice(tab + 1)),
-      objectId,
-      gitObjectType: type as GitTreeEntry['gitObjectType'],
-      mode: parseInt(mode, 8).toString(8),
-    };
-    if (type === 'blob' && size !== '-') entry.size = Number(size);
-    entries.push(entry);
-  }
-  return entries;
-}
-
-function identityEnv(role: 'AUTHOR' | 'COMMITTER', who: GitIdentity): Record<string, string> {
-  checkText(who.name, `${role.toLowerCase()} name`);
-  checkText(who.email, `${role.toLowerCase()} e-mail`);
-  return {
-    [`GIT_${role}_NAME`]: who.name,
-    [`GIT_${role}_EMAIL`]: who.email,
-    [`GIT_${role}_DATE`]: `@${Math.floor(checkDate(who.date) / 1000)} +0000`,
-  };
-}
-
-function checkText(value: string, what: string): void {
-  if (value.includes('\0')) throw new GitRepoError('invalidArgument', `The ${what} cannot contain a NUL character.`);
-}
-
-function checkDate(d: Date): number {
-  const t = d.getTime();
-  if (Number.isNaN(t)) throw new GitRepoError('invalidArgument', 'A date is not valid.');
-  return t;
-}
-
-/** Refuses names git would read as options or that cannot be a revision at all. */
-function isRevision(s: string): boolean {
-  return s !== '' && !s.startsWith('-') && !/[\0\n:]/.test(s);
-}
-
-function refNotFound(ref: string): GitRepoError {
-  return new GitRepoError('refNotFound', `"${ref}" does not name a commit in this repository.`);
-}
-
-function shortBranch(name: string): string {
-  return name.replace(/^refs\/heads\//, '');
-}
-
-function fullBranch(name: string): string {
-  return name.startsWith('refs/') ? name : `refs/heads/${name}`;
 }

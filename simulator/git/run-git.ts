@@ -29,6 +29,11 @@ export interface GitResult {
   exitCode: number;
 }
 
+const INHERITED_REPO_VARS = [
+  'GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+  'GIT_COMMON_DIR', 'GIT_NAMESPACE', 'GIT_QUARANTINE_PATH',
+];
+
 /**
  * The environment every git call runs with. User and system config are cut off so that a developer's
  * commit.gpgSign, i18n settings or hooks path cannot change object ids or behaviour; LC_ALL=C keeps the
@@ -48,11 +53,6 @@ export function gitEnv(o: { gitDir?: string; env?: Record<string, string> }): No
   if (o.gitDir !== undefined) env.GIT_DIR = o.gitDir;
   return env;
 }
-
-const INHERITED_REPO_VARS = [
-  'GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES',
-  'GIT_COMMON_DIR', 'GIT_NAMESPACE', 'GIT_QUARANTINE_PATH',
-];
 
 /** Runs git to completion with an argument array (never a shell) and buffers its output. */
 export function runGit(args: readonly string[], o: RunGitOptions = {}): Promise<GitResult> {

@@ -126,7 +126,7 @@ function runBackend(
     REMOTE_ADDR: req.socket.remoteAddress ?? '',
     GATEWAY_INTERFACE: 'CGI/1.1',
     SERVER_PROTOCOL: `HTTP/${req.httpVersion}`,
-    // The app has already authenticated the caller; git's own default would refuse anonymous-looking pushes.
+    // git enables receive-pack only when REMOTE_USER is non-empty; the app authenticates, so never let git refuse.
     GIT_CONFIG_COUNT: '1',
     GIT_CONFIG_KEY_0: 'http.receivepack',
     GIT_CONFIG_VALUE_0: 'true',

@@ -1,6 +1,6 @@
 import { GitRepoError } from './git-repo-error.js';
-import type { GitChange } from './git-repo.js';
-import { toGitPath } from './repo-path.js';
+import type { GitChange } from './git-types.js';
+import { toGitPath } from './repo-input.js';
 
 /** One index entry of the parent tree, as `git ls-files -s` reports it. */
 export interface IndexEntry {

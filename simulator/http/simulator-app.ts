@@ -25,6 +25,8 @@ export async function buildSimulatorApp(ctx: SimulatorContext, o: SimulatorAppOp
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 2000 },
     bodyLimit: 64 * 1024 * 1024,
     requestIdHeader: false,
+    // Control-API schemas reject unknown fields and wrong types instead of silently dropping or coercing them.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
     genReqId: () => randomUUID(),
   };
   const app: FastifyInstance = o.https

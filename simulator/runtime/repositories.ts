@@ -18,6 +18,7 @@ export class RepositoryRuntime {
   private readonly refsCache = new Map<string, Promise<GitRefInfo[]>>();
   private readonly summaryCache = new Map<string, Promise<RepositorySummary>>();
   private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly baseline = new Map<string, Promise<GitRefInfo[]>>();
 
   constructor(private readonly store: StateStore) {}
 
@@ -70,19 +71,42 @@ export class RepositoryRuntime {
   }
 
   /**
-   * Runs a change of refs (a git push over HTTP or SSH, a REST push, a completed pull request) and records what
-   * changed as a push, so that the REST API shows the same history whichever way the change came in.
+   * Runs a change of refs (a REST push, a completed pull request) and records what changed as a push, so that the
+   * REST API shows the same history whichever way the change came in.
    */
   async recordingPush(repository: Repository, pushedById: string, change: () => Promise<void>): Promise<Push | undefined> {
+    await this.baselineRefs(repository);
+    try {
+      await change();
+    } finally {
+      this.invalidate(repository.id);
+    }
+    return this.recordChange(repository, pushedById);
+  }
+
+  /**
+   * The refs as of the last recorded change. Git pushes over HTTP and SSH change refs inside git itself; the
+   * transports call this before handing the repository to git, and recordChange after, so the push that git made
+   * is found by comparing with it.
+   */
+  baselineRefs(repository: Repository): Promise<GitRefInfo[]> {
+    let known = this.baseline.get(repository.id);
+    if (!known) {
+      known = this.git(repository).listRefs();
+      known.catch(() => this.baseline.delete(repository.id));
+      this.baseline.set(repository.id, known);
+    }
+    return known;
+  }
+
+  /** Compares the refs with the baseline and records the difference as one push by `pushedById`. */
+  async recordChange(repository: Repository, pushedById: string): Promise<Push | undefined> {
     return this.exclusive(repository.id, async () => {
+      this.invalidate(repository.id);
       const git = this.git(repository);
-      const before = await git.listRefs();
-      try {
-        await change();
-      } finally {
-        this.invalidate(repository.id);
-      }
+      const before = await this.baselineRefs(repository);
       const after = await git.listRefs();
+      this.baseline.set(repository.id, Promise.resolve(after));
       const updates = diffRefs(before, after);
       if (updates.length === 0) return undefined;
       const commitIds = await git.newCommits(

@@ -1,3 +1,4 @@
+import type { AzdoError } from '../../errors/azdo-error.js';
 import { decodeSegment, encodeSegment, equalsIgnoreCase } from './encoding.js';
 import type { RawUrl } from './raw-url.js';
 import type { Deployment, ServerDeployment } from './types.js';
@@ -152,13 +153,15 @@ export function serverDeployment(raw: RawUrl, virtualDirectory: readonly string[
   return { kind: 'server', origin: serverOrigin(raw), virtualDirectory: vdir, collection: decodeSegment(collection, 'collection name') };
 }
 
+export function missingOrganization(): AzdoError {
+  return invalidUrl(
+    'The URL does not name an organization.',
+    'Put the organization right after the host: https://dev.azure.com/{organization}/...',
+  );
+}
+
 export function organizationName(raw: string): string {
-  if (raw.startsWith('_')) {
-    throw invalidUrl(
-      'The URL does not name an organization.',
-      'Put the organization right after the host: https://dev.azure.com/{organization}/...',
-    );
-  }
+  if (raw === '' || raw.startsWith('_')) throw missingOrganization();
   return decodeSegment(raw, 'organization name');
 }
 

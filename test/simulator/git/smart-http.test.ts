@@ -269,6 +269,10 @@ describe('serveSmartHttp with real git', () => {
       expect(r.type).toMatch(/^text\/plain/);
       expect(r.body.toString()).toBe(TF401041_MULTI_ACK);
     }
+    expect(results.filter((x) => x.status === 400)).toEqual([
+      { service: 'git-upload-pack', status: 400 },
+      { service: 'git-upload-pack', status: 400 },
+    ]);
   });
 
   it('serves an upload-pack request with multi_ack_detailed, gzip-encoded or not', async () => {
@@ -279,6 +283,28 @@ describe('serveSmartHttp with real git', () => {
       expect(r.type).toBe('application/x-git-upload-pack-result');
       expect(r.body.subarray(0, 8).toString()).toBe('0008NAK\n');
       expect(r.body.includes(Buffer.from('PACK'))).toBe(true);
+    }
+  });
+
+  it('answers 500 when the backend cannot run', async () => {
+    const srv = http.createServer((req, res) => {
+      void serveSmartHttp({
+        req,
+        res,
+        repoPath: bare,
+        service: 'info/refs',
+        query: 'service=git-upload-pack',
+        remoteUser: 'x',
+        httpBackendPath: path.join(root, 'no-such-backend'),
+      }).then((x) => results.push(x));
+    });
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(srv.address() as AddressInfo).port}/`);
+      expect(res.status).toBe(500);
+      await res.arrayBuffer();
+    } finally {
+      await new Promise<void>((resolve) => srv.close(() => resolve()));
     }
   });
 

@@ -1,4 +1,7 @@
-import type { GitCommitInfo } from './git-repo.js';
+// Parsers for git's machine-readable output. Every format used is NUL-separated, so names, messages and
+// paths may contain anything git itself accepts.
+import type { GitCommitInfo, GitTreeEntry } from './git-types.js';
+import { toItemPath } from './repo-input.js';
 
 /**
  * One commit per record with `-z`: ten fields, each ended by NUL (the last one by -z's record terminator).
@@ -62,4 +65,39 @@ function toCommit(f: string[]): GitCommitInfo {
     committer: { name: cn, email: ce, date: new Date(cd) },
     comment: message,
   };
+}
+
+/**
+ * `git ls-tree -z -l` records ("<mode> <type> <id> <size>\t<path>"), with `prefix` put before each path so
+ * that entries of a subtree get their full item path. Modes lose git's padding ("040000" -> "40000") to
+ * match what tree objects store and the trees API shows.
+ */
+export function parseLsTree(out: Buffer, prefix: string): GitTreeEntry[] {
+  const entries: GitTreeEntry[] = [];
+  for (const record of out.toString('utf8').split('\0')) {
+    if (record === '') continue;
+    const tab = record.indexOf('\t');
+    const [mode = '', type = '', objectId = '', size = '-'] = record.slice(0, tab).split(/ +/);
+    const entry: GitTreeEntry = {
+      path: toItemPath(prefix + record.slice(tab + 1)),
+      objectId,
+      gitObjectType: type as GitTreeEntry['gitObjectType'],
+      mode: parseInt(mode, 8).toString(8),
+    };
+    if (type === 'blob' && size !== '-') entry.size = Number(size);
+    entries.push(entry);
+  }
+  return entries;
+}
+
+/** `git ls-files -s -z` records ("<mode> <id> <stage>\t<path>") as path -> entry. */
+export function parseLsFiles(out: Buffer): Map<string, { mode: string; objectId: string }> {
+  const entries = new Map<string, { mode: string; objectId: string }>();
+  for (const record of out.toString('utf8').split('\0')) {
+    if (record === '') continue;
+    const tab = record.indexOf('\t');
+    const [mode = '', objectId = ''] = record.slice(0, tab).split(' ');
+    entries.set(record.slice(tab + 1), { mode, objectId });
+  }
+  return entries;
 }
