@@ -34,6 +34,7 @@ export interface GitTreeEntry {
   size?: number;
 }
 
+/** Paths as Azure DevOps writes them ("/src/a.ts"; the leading slash is optional). Changes apply in order. */
 export type GitChange =
   | { changeType: 'add' | 'edit'; path: string; content: Buffer }
   | { changeType: 'delete'; path: string }
@@ -46,6 +47,7 @@ export interface CommitLogQuery {
   top?: number;
   /** Case-insensitive substring of the author's name or e-mail. */
   author?: string;
+  /** Committer date bounds, both inclusive (git keeps whole seconds). */
   fromDate?: Date;
   toDate?: Date;
   /** Only commits that touch this path (file or folder). */

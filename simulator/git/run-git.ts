@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import path from 'node:path';
 import type { Writable } from 'node:stream';
 
 /** git exited with a status the caller did not expect; `stderr` is git's own explanation. */
@@ -8,13 +9,15 @@ export class GitError extends Error {
     readonly exitCode: number | null,
     readonly stderr: string,
   ) {
-    super(`git ${args.join(' ')} failed (exit ${exitCode ?? 'signal'}): ${stderr.trim() || '(no message)'}`);
+    // Only the first arguments: a pathspec list or a format string would drown git's explanation.
+    const shown = args.length > 4 ? `${args.slice(0, 4).join(' ')} ...` : args.join(' ');
+    super(`git ${shown} failed (exit ${exitCode ?? 'signal'}): ${stderr.trim() || '(no message)'}`);
     this.name = 'GitError';
   }
 }
 
 export interface RunGitOptions {
-  /** Repository to act on; passed as GIT_DIR so git never walks up into an enclosing repository. */
+  /** Repository to act on; passed as GIT_DIR so git never searches upwards from its working directory. */
   gitDir?: string;
   cwd?: string;
   input?: Buffer | string;
@@ -50,7 +53,8 @@ export function gitEnv(o: { gitDir?: string; env?: Record<string, string> }): No
     GIT_LITERAL_PATHSPECS: '1',
     LC_ALL: 'C',
   }, o.env);
-  if (o.gitDir !== undefined) env.GIT_DIR = o.gitDir;
+  // Absolute, because git resolves a relative GIT_DIR against its own working directory.
+  if (o.gitDir !== undefined) env.GIT_DIR = path.resolve(o.gitDir);
   return env;
 }
 
@@ -58,7 +62,7 @@ export function gitEnv(o: { gitDir?: string; env?: Record<string, string> }): No
 export function runGit(args: readonly string[], o: RunGitOptions = {}): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, {
-      cwd: o.cwd ?? o.gitDir,
+      cwd: o.cwd,
       env: gitEnv(o),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -104,7 +108,7 @@ export function streamGit(
   onData: (chunk: Buffer) => void,
 ): GitStreamHandle {
   const child = spawn('git', args, {
-    cwd: o.cwd ?? o.gitDir,
+    cwd: o.cwd,
     env: gitEnv(o),
     stdio: ['pipe', 'pipe', 'pipe'],
   });

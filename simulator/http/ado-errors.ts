@@ -154,4 +154,60 @@ export const AdoErrors = {
     ),
   conflict: (message: string, typeKey = 'GitReferenceStaleException') =>
     new AdoHttpError(409, typeKey, `${GIT}.${typeKey}, ${GIT}`, message),
+  gitPermissionDenied: (permission: string, displayName: string) =>
+    new AdoHttpError(
+      403,
+      'GitNeedsPermissionException',
+      `${GIT}.GitNeedsPermissionException, ${GIT}`,
+      `TF401027: You need the Git '${permission}' permission to perform this action. Details: identity '${displayName}', scope 'repository'.`,
+    ),
+  refStale: (refName: string) =>
+    new AdoHttpError(
+      409,
+      'GitReferenceStaleException',
+      `${GIT}.GitReferenceStaleException, ${GIT}`,
+      `TF401028: The reference '${refName}' has already been updated by another client, so you cannot update it. Please try again.`,
+    ),
+  gitObjectMissing: (objectId: string) =>
+    new AdoHttpError(
+      400,
+      'GitObjectDoesNotExistException',
+      `${GIT}.GitObjectDoesNotExistException, ${GIT}`,
+      `TF401035: The object '${objectId}' does not exist.`,
+    ),
+  pullRequestExists: () =>
+    new AdoHttpError(
+      409,
+      'GitPullRequestExistsException',
+      `${GIT}.GitPullRequestExistsException, ${GIT}`,
+      'TF401179: An active pull request for the source and target branch already exists.',
+    ),
+  pullRequestNotEditable: () =>
+    new AdoHttpError(
+      400,
+      'InvalidArgumentValueException',
+      `${WEBAPI}.InvalidArgumentValueException, ${WEBAPI}`,
+      'TF401181: The pull request cannot be edited due to its state.',
+    ),
+  pullRequestCannotBeActivated: () =>
+    new AdoHttpError(
+      400,
+      'InvalidArgumentValueException',
+      `${WEBAPI}.InvalidArgumentValueException, ${WEBAPI}`,
+      'TF401398: The pull request cannot be activated because the source and/or the target branch no longer exists, or the requested refs are not branches',
+    ),
+  pushItemExists: (path: string, changeType: string) =>
+    new AdoHttpError(
+      400,
+      'GitItemAlreadyExistsException',
+      `${GIT}.GitItemAlreadyExistsException, ${GIT}`,
+      `The path '${path}' specified in the ${changeType} operation already exists. Please specify a new path.`,
+    ),
+  pushItemNotFound: (path: string, repositoryName: string, commitId: string) =>
+    new AdoHttpError(
+      400,
+      'GitItemNotFoundException',
+      `${GIT}.GitItemNotFoundException, ${GIT}`,
+      `TF401174: The item '${path}' could not be found in the repository '${repositoryName}' at the version specified by '<Commit: ${commitId.slice(0, 8)}>' (resolved to commit ${commitId}).`,
+    ),
 };

@@ -160,9 +160,10 @@ export function missingOrganization(): AzdoError {
   );
 }
 
-export function organizationName(raw: string): string {
+/** `fromUserName` for the legacy SSH form that names the organization as the user, where a token may sit instead. */
+export function organizationName(raw: string, fromUserName = false): string {
   if (raw === '' || raw.startsWith('_')) throw missingOrganization();
-  return decodeSegment(raw, 'organization name');
+  return decodeSegment(raw, 'organization name', !fromUserName);
 }
 
 /** dev.azure.com/{org} and {org}.visualstudio.com are one organization; names compare without regard to case. */

@@ -27,12 +27,15 @@ export function encodeQueryValue(value: string): string {
 
 const ESCAPE_HINT = 'Copy the URL again from Azure DevOps, or write a literal "%" as "%25".';
 
-/** Decodes a path segment; a malformed %-escape means the URL is broken, so it becomes our typed error. */
-export function decodeSegment(raw: string, what: string): string {
+/**
+ * Decodes a path segment; a malformed %-escape means the URL is broken, so it becomes our typed error. `echo` is
+ * false for text from the userinfo, which may be a token.
+ */
+export function decodeSegment(raw: string, what: string, echo = true): string {
   try {
     return decodeURIComponent(raw);
   } catch {
-    throw invalidUrl(`The ${what} ${quote(raw)} contains a malformed %-escape.`, ESCAPE_HINT);
+    throw invalidUrl(`The ${what}${echo ? ` ${quote(raw)}` : ''} contains a malformed %-escape.`, ESCAPE_HINT);
   }
 }
 

@@ -30,7 +30,7 @@ export function parseSshUrl(raw: RawUrl, options: ParseAzureUrlOptions): AzureLo
             `Write the organization as the user (ssh://{organization}@vs-ssh.visualstudio.com:22/{project}/_ssh/{repository}), or use the current form. ${V3_HINT}`,
           );
         }
-        const organization = organizationName(raw.user);
+        const organization = organizationName(raw.user, true);
         return sshRepository({ kind: 'services', organization, host: 'visualstudio.com' }, dropDefaultCollection(raw.segments), raw);
       }
       throw invalidUrl('The SSH URL is missing "v3/" after the host.', V3_HINT);
