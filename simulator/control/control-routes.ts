@@ -2,6 +2,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SimulatorContext } from '../runtime/context.js';
 import { ControlError } from './control-error.js';
+import { GitRepoError } from '../git/git-repo-error.js';
 import { SimulatorControl } from './simulator-control.js';
 import { controlPullRequestRoutes } from './control-pull-request-routes.js';
 import { stateSummary } from './state-summary.js';
@@ -73,18 +74,30 @@ export const ControlSchemas = {
 
 type Params = Record<string, string>;
 
-/** Turns `{"/a.txt": "content", "/b.txt": null}` into git changes: null deletes, an existing path is edited. */
-async function filesToChanges(ctx: SimulatorContext, control: SimulatorControl, p: Params, branch: string, files: Record<string, string | null>) {
+/**
+ * Turns each commit's `{"/a.txt": "content", "/b.txt": null}` into git changes: null deletes, a path that exists at
+ * that point of the push (on the branch or added by an earlier commit of the same push) is edited.
+ */
+async function filesToChanges(ctx: SimulatorContext, control: SimulatorControl, p: Params, branch: string, commits: Array<Record<string, string | null>>) {
   const { repository } = control.repository(p['host']!, p['project']!, p['repo']!);
   const git = ctx.repos.git(repository);
   const tip = await git.resolve(`refs/heads/${branch.replace(/^refs\/heads\//, '')}`);
-  const changes = [];
-  for (const [file, content] of Object.entries(files)) {
-    const exists = tip ? (await git.objectType(tip, file)) !== undefined : false;
-    if (content === null) changes.push({ changeType: 'delete' as const, path: file });
-    else changes.push({ changeType: exists ? ('edit' as const) : ('add' as const), path: file, content: Buffer.from(content) });
+  const exists = new Map<string, boolean>();
+  const existsNow = async (file: string): Promise<boolean> => {
+    if (!exists.has(file)) exists.set(file, tip ? (await git.objectType(tip, file)) !== undefined : false);
+    return exists.get(file)!;
+  };
+  const result = [];
+  for (const files of commits) {
+    const changes = [];
+    for (const [file, content] of Object.entries(files)) {
+      if (content === null) changes.push({ changeType: 'delete' as const, path: file });
+      else changes.push({ changeType: (await existsNow(file)) ? ('edit' as const) : ('add' as const), path: file, content: Buffer.from(content) });
+      exists.set(file, content !== null);
+    }
+    result.push(changes);
   }
-  return changes;
+  return result;
 }
 
 /**
@@ -96,6 +109,8 @@ export async function controlRoutes(app: FastifyInstance, ctx: SimulatorContext)
 
   app.setErrorHandler(async (error, _request, reply) => {
     if (error instanceof ControlError) return reply.code(error.status).send(error.toJSON());
+    // A change git refuses (an add of an existing file, an edit of a missing one) is the caller's mistake.
+    if (error instanceof GitRepoError) return reply.code(400).send({ error: 'invalid_input', field: 'commits', message: error.message });
     const e = error as { validation?: Array<{ instancePath: string; message?: string; params?: Record<string, unknown> }>; statusCode?: number; message: string };
     if (e.validation) {
       const errors = e.validation.map((v) => {
@@ -127,12 +142,12 @@ export async function controlRoutes(app: FastifyInstance, ctx: SimulatorContext)
     return control.setRepositoryDisabled(p['host']!, p['project']!, p['repo']!, (request.body as { isDisabled: boolean }).isDisabled);
   });
   post('/hosts/:host/projects/:project/repositories/:repo/pushes', ControlSchemas.push, async (b, p) => {
+    const changeLists = await filesToChanges(ctx, control, p, b.branch, b.commits.map((c) => c.files ?? {}));
     const commits = [];
-    for (const c of b.commits) {
-      const changes = await filesToChanges(ctx, control, p, b.branch, c.files ?? {});
+    for (const [i, c] of b.commits.entries()) {
       commits.push({
         message: c.message,
-        changes,
+        changes: changeLists[i]!,
         ...(c.author ? { author: { name: c.author.name, email: c.author.email, date: c.author.date ? new Date(c.author.date) : new Date() } } : {}),
       });
     }

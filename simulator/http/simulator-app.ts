@@ -38,8 +38,8 @@ export async function buildSimulatorApp(ctx: SimulatorContext, o: SimulatorAppOp
   app.addContentTypeParser('application/json-patch+json', { parseAs: 'string' }, (_request, body, done) => {
     try {
       done(null, JSON.parse(body as string));
-    } catch (error) {
-      done(error as Error, undefined);
+    } catch {
+      done(Object.assign(new Error('The request body is not valid JSON.'), { statusCode: 400 }), undefined);
     }
   });
 

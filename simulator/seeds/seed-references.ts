@@ -149,15 +149,19 @@ function checkRepository(
     else if (target.repository === r) add(`${at}.repository`, 'a repository cannot be its own submodule');
     else if (!hasContent(target.repository)) add(`${at}.repository`, `'${target.repository.name}' has no commits for the submodule to point to`);
   });
-  const seen = new Set<string>([defaultBranchOf(r)]);
+  // Branches that have commits by the time each listed branch is created, in seed order.
+  const seen = new Set<string>();
+  if ((r.commits?.length ?? 0) > 0 || (r.submodules?.length ?? 0) > 0) seen.add(defaultBranchOf(r));
+  if (r.generate) seen.add(r.generate.branch ?? defaultBranchOf(r));
   list(r.branches).forEach((b, i) => {
     const at = `${path}.branches[${i}]`;
     const name = str(b['name']);
     if (name !== undefined && key(name) === key(defaultBranchOf(r))) add(`${at}.name`, `'${name}' is the default branch: put its commits under commits`);
     else if (name !== undefined && seen.has(name)) add(`${at}.name`, `branch '${name}' appears twice`);
     const from = str(b['from']);
-    if (from !== undefined && branches && !seen.has(from) && from !== r.generate?.branch) add(`${at}.from`, `no branch '${from}' is seeded before this one`);
-    if (from === undefined && branches && !branches.has(defaultBranchOf(r))) add(`${at}.from`, `is needed: the default branch '${defaultBranchOf(r)}' has no commits to branch from`);
+    if (branches && !seen.has(from ?? defaultBranchOf(r))) {
+      add(from === undefined ? at : `${at}.from`, `branch '${from ?? defaultBranchOf(r)}' has no commits seeded before this branch to start from`);
+    }
     list(b['commits']).forEach((c, j) => checkDate(add, `${at}.commits[${j}].date`, c['date']));
     if (name !== undefined) seen.add(name);
   });

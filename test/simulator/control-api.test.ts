@@ -1,0 +1,134 @@
+import fc from 'fast-check';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type RunningSimulator } from '../../simulator/index.js';
+import { basic } from './helpers.js';
+
+// The control API under /_simulator: building a world over HTTP, throttling, fault injection and the request log,
+// with bad input answered by naming the field and changing nothing.
+describe('simulator control API', () => {
+  let sim: RunningSimulator;
+  let token: string;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ seed: 'empty' });
+  });
+  afterAll(async () => sim?.stop());
+
+  const call = async (method: string, url: string, body?: unknown) => {
+    const r = await fetch(`${sim.controlUrl}${url}`, {
+      method,
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+  };
+  const azdo = (url: string) => fetch(`${sim.url}${url}`, { headers: { authorization: basic(token), 'x-tfs-fedauthredirect': 'Suppress' } });
+
+  it('builds an organization, a user, a PAT, a project, a repository and commits', async () => {
+    expect((await call('POST', '/organizations', { name: 'fabrikam' })).status).toBe(201);
+    const user = await call('POST', '/users', { uniqueName: 'alice@example.com', hosts: ['fabrikam'] });
+    expect(user.status).toBe(201);
+    const pat = await call('POST', `/users/${String(user.body['id'])}/pats`, { scope: 'app_token' });
+    expect(pat.status).toBe(201);
+    expect(pat.body).not.toHaveProperty('tokenHash');
+    token = String(pat.body['token']);
+    expect((await call('POST', '/hosts/fabrikam/projects', { name: 'Fiber Web' })).status).toBe(201);
+    expect((await call('POST', '/hosts/fabrikam/projects/Fiber%20Web/repositories', { name: 'web' })).status).toBe(201);
+    const push = await call('POST', '/hosts/fabrikam/projects/Fiber%20Web/repositories/web/pushes', {
+      branch: 'main',
+      commits: [{ message: 'add readme', files: { '/README.md': '# hi\n' } }, { message: 'edit readme', files: { '/README.md': '# hello\n' } }],
+    });
+    expect(push.status, JSON.stringify(push.body)).toBe(201);
+    expect(push.body['commitIds']).toHaveLength(2);
+    expect((await azdo('/fabrikam/_apis/projects')).status).toBe(200);
+  });
+
+  it('names every wrong field at once and changes nothing', async () => {
+    const before = sim.control.digest();
+    const r = await call('POST', '/hosts/fabrikam/projects', { name: 42, visibility: 'secret', colour: 'red' });
+    expect(r.status).toBe(400);
+    const fields = (r.body['errors'] as Array<{ field: string }>).map((e) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['name', 'visibility', 'colour']));
+    expect((await call('POST', '/organizations', { name: 'bad name!' })).body).toMatchObject({ field: 'name' });
+    expect((await call('POST', '/users', { uniqueName: 'not-an-email' })).body).toMatchObject({ field: 'uniqueName' });
+    expect((await call('POST', '/hosts/nowhere/projects', { name: 'x' })).status).toBe(404);
+    expect((await call('POST', '/users/alice@example.com/ssh-keys', { publicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB' })).body).toMatchObject({ field: 'publicKey' });
+    expect(sim.control.digest()).toBe(before);
+  });
+
+  it('rejects malformed JSON with 400 and keeps serving', async () => {
+    const r = await fetch(`${sim.controlUrl}/organizations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":' });
+    expect(r.status).toBe(400);
+    expect((await fetch(`${sim.controlUrl}/state`)).status).toBe(200);
+  });
+
+  it('throttles per identity with X-RateLimit headers, Retry-After on a 200, then 429 TF400733', async () => {
+    expect((await call('PUT', '/throttling', { enabled: true, limit: 2, blockAt: 4, delaySeconds: 0.25 })).status).toBe(200);
+    try {
+      const first = await azdo('/fabrikam/_apis/projects');
+      expect(first.headers.get('x-ratelimit-limit')).toBe('2');
+      expect(first.headers.get('x-ratelimit-remaining')).toBe('1');
+      expect(first.headers.get('x-ratelimit-delay')).toBeNull();
+      await azdo('/fabrikam/_apis/projects');
+      const delayed = await azdo('/fabrikam/_apis/projects');
+      expect(delayed.status).toBe(200);
+      expect(delayed.headers.get('x-ratelimit-delay')).toBe('0.250');
+      expect(delayed.headers.get('retry-after')).toBe('1');
+      expect(delayed.headers.get('x-ratelimit-remaining')).toBe('0');
+      await azdo('/fabrikam/_apis/projects');
+      const blocked = await azdo('/fabrikam/_apis/projects');
+      expect(blocked.status).toBe(429);
+      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await blocked.json()).message).toMatch(/^TF400733: The request has been canceled: Request was blocked due to exceeding usage of resource/);
+    } finally {
+      await call('PUT', '/throttling', { enabled: false });
+    }
+    expect((await azdo('/fabrikam/_apis/projects')).headers.get('x-ratelimit-limit')).toBeNull();
+  });
+
+  it('injects 5xx answers, latency and connection resets on matching routes, a set number of times', async () => {
+    const fault = await call('POST', '/faults', { path: '/_apis/projects$', status: 503, times: 1 });
+    expect(fault.status).toBe(201);
+    expect((await azdo('/fabrikam/_apis/projects')).status).toBe(503);
+    expect((await azdo('/fabrikam/_apis/projects')).status).toBe(200);
+    await call('POST', '/faults', { path: '/_apis/projects$', reset: true, times: 1 });
+    await expect(azdo('/fabrikam/_apis/projects')).rejects.toThrow();
+    await call('POST', '/faults', { path: '/_apis/projects$', latencyMs: 300, times: 1 });
+    const started = Date.now();
+    expect((await azdo('/fabrikam/_apis/projects')).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect((await call('POST', '/faults', { path: '(' })).body).toMatchObject({ field: 'path' });
+  });
+
+  it('logs requests for tests to count', async () => {
+    const { body } = await call('GET', '/requests');
+    const since = Number(body['lastSeq']);
+    await azdo('/fabrikam/_apis/projects?api-version=7.1');
+    const after = await call('GET', `/requests?since=${since}`);
+    const requests = after.body['requests'] as Array<{ url: string; status: number; identity?: string }>;
+    expect(requests.some((r) => r.url === '/fabrikam/_apis/projects?api-version=7.1' && r.status === 200 && r.identity)).toBe(true);
+  });
+
+  it('never crashes on arbitrary paths, headers and bodies, and keeps its state file valid', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS', 'HEAD'),
+        fc.array(fc.constantFrom('fabrikam', '_apis', 'projects', 'git', 'repositories', '_git', '_simulator', 'tfs', '%20', '%E0%A4%A', '..', 'x'), { maxLength: 6 }),
+        fc.string({ maxLength: 200 }),
+        fc.constantFrom('application/json', 'text/plain', 'application/json-patch+json', 'application/x-git-upload-pack-request'),
+        fc.option(fc.string({ maxLength: 80 })),
+        async (method, segments, body, contentType, auth) => {
+          const init: RequestInit = { method, headers: { 'content-type': contentType, ...(auth === null ? {} : { authorization: auth.replace(/[^\x20-\x7e]/g, '') }) } };
+          if (!['GET', 'HEAD', 'OPTIONS'].includes(method)) init.body = body;
+          const r = await fetch(`${sim.url}/${segments.join('/')}`, init);
+          await r.arrayBuffer();
+          expect(r.status).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 150 },
+    );
+    expect((await fetch(`${sim.controlUrl}/state`)).status).toBe(200);
+    JSON.parse(await readFile(path.join(sim.dataDir, 'state.json'), 'utf8'));
+  });
+});
