@@ -18,9 +18,9 @@ function parseOrAzdoError(input: string): AzdoError | AzureLocation {
   try {
     return parseAzureUrl(input);
   } catch (error) {
-    if (!(error instanceof AzdoError)) throw new Error(`threw ${String(error)} for ${JSON.stringify(input)}`);
-    if (!/^AZDO_URL_(INVALID|UNSUPPORTED)$/.test(error.code)) throw new Error(`unexpected code ${error.code}`);
-    if (error.message === 'This URL could not be read.') throw new Error(`hit the catch-all for ${JSON.stringify(input)}`);
+    if (!(error instanceof AzdoError)) throw new Error(`threw ${String(error)} for ${JSON.stringify(input)}`, { cause: error });
+    if (!/^AZDO_URL_(INVALID|UNSUPPORTED)$/.test(error.code)) throw new Error(`unexpected code ${error.code}`, { cause: error });
+    if (error.message === 'This URL could not be read.') throw new Error(`hit the catch-all for ${JSON.stringify(input)}`, { cause: error });
     return error;
   }
 }

@@ -108,6 +108,8 @@ describe('parseAzureUrl', () => {
     ['  https://dev.azure.com/fabrikam/Fabrikam-Fiber/_git/Web \n', repo(dev('fabrikam'), 'Fabrikam-Fiber', 'Web')],
     ['HTTP://DEV.AZURE.COM/fabrikam/Fabrikam-Fiber/_GIT/Web', repo(dev('fabrikam'), 'Fabrikam-Fiber', 'Web')],
     ['dev.azure.com/fabrikam/Fabrikam-Fiber/_git/Web', repo(dev('fabrikam'), 'Fabrikam-Fiber', 'Web')],
+    ['<https://dev.azure.com/fabrikam/Fabrikam-Fiber/_git/Web>', repo(dev('fabrikam'), 'Fabrikam-Fiber', 'Web')],
+    [' "https://dev.azure.com/fabrikam/Fabrikam-Fiber/_git/Web" ', repo(dev('fabrikam'), 'Fabrikam-Fiber', 'Web')],
     ['https://user:s3cret@dev.azure.com/fabrikam/Fabrikam-Fiber/_git/Web', repo(dev('fabrikam'), 'Fabrikam-Fiber', 'Web')],
     ['https://dev.azure.com/fabrikam/Fabrikam-Fiber/_git/Web/info/refs?service=git-upload-pack', repo(dev('fabrikam'), 'Fabrikam-Fiber', 'Web')],
     ['https://dev.azure.com/fabrikam/Caf%C3%A9%20%231/_git/r%25%3Fx', repo(dev('fabrikam'), 'Café #1', 'r%?x')],

@@ -7,8 +7,6 @@ import { EXPECTED_FORMS, invalidUrl, quote } from './url-errors.js';
  */
 export interface RawUrl {
   scheme: 'http' | 'https' | 'ssh';
-  /** `user@host:path`, git's short SSH form. */
-  scpLike: boolean;
   /** The user name only, still %-encoded. The password is never kept. */
   user?: string;
   /** As written (case kept), IPv6 in brackets, trailing dot removed. */
@@ -30,8 +28,13 @@ function notAUrl(): never {
   throw invalidUrl('This is not a URL.', EXPECTED_FORMS);
 }
 
+// Text copied from Markdown, mail or a shell often arrives wrapped: `<https://...>`, "https://...".
+const WRAPPED = /^(?:<(.*)>|"(.*)"|'(.*)'|`(.*)`)$/s;
+
 export function splitUrl(input: string): RawUrl {
-  const text = input.trim();
+  const trimmed = input.trim();
+  const wrapped = WRAPPED.exec(trimmed);
+  const text = wrapped ? (wrapped[1] ?? wrapped[2] ?? wrapped[3] ?? wrapped[4] ?? '').trim() : trimmed;
   if (text === '') throw invalidUrl('The URL is empty.', EXPECTED_FORMS);
 
   const schemed = SCHEMED.exec(text);
@@ -78,7 +81,7 @@ function splitHierarchical(scheme: RawUrl['scheme'], rest: string): RawUrl {
   const hostPort = slash >= 0 ? afterUser.slice(0, slash) : afterUser;
   const path = slash >= 0 ? afterUser.slice(slash) : '';
   const { host, port } = splitHostPort(hostPort);
-  return withUser({ scheme, scpLike: false, host, ...(port === undefined ? {} : { port }), segments: segmentsOf(path), params }, user);
+  return withUser({ scheme, host, ...(port === undefined ? {} : { port }), segments: segmentsOf(path), params }, user);
 }
 
 function splitScpLike(user: string | undefined, hostRaw: string, rest: string): RawUrl {
@@ -90,7 +93,7 @@ function splitScpLike(user: string | undefined, hostRaw: string, rest: string): 
   if (segments.length > 1 && /^\d{1,5}$/.test(segments[0] ?? '')) {
     port = checkPort(segments.shift() ?? '');
   }
-  return withUser({ scheme: 'ssh', scpLike: true, host, ...(port === undefined ? {} : { port }), segments, params }, user);
+  return withUser({ scheme: 'ssh', host, ...(port === undefined ? {} : { port }), segments, params }, user);
 }
 
 function withUser(raw: RawUrl, user: string | undefined): RawUrl {

@@ -1,0 +1,3 @@
+// The azdo-connect library: what products import to speak Azure DevOps.
+export * from './azure/urls.js';
+export { AzdoError } from './errors/azdo-error.js';
