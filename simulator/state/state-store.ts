@@ -26,7 +26,7 @@ export class StateStore {
       if (state.version !== 1) throw new Error(`unsupported state version ${String(state.version)}`);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new Error(`The simulator state in ${file} cannot be read: ${(error as Error).message}`);
+        throw new Error(`The simulator state in ${file} cannot be read: ${(error as Error).message}`, { cause: error });
       }
       state = emptyState(randomUUID());
     }

@@ -53,7 +53,7 @@ describe('simulator authentication', () => {
     expect(await page.text()).toContain('Azure DevOps Services | Sign In');
     const suppressed = await get('/fabrikam/_apis/projects', { authorization: basic('not-a-real-token-at-all'), ...SUPPRESS });
     expect(suppressed.status).toBe(401);
-    expect(await suppressed.json()).toMatchObject({ typeKey: 'UnauthorizedRequestException', message: expect.stringContaining('TF400813') });
+    expect((await suppressed.json()) as Record<string, unknown>).toMatchObject({ typeKey: 'UnauthorizedRequestException', message: expect.stringContaining('TF400813') });
   });
 
   it('answers an expired PAT with the AccessCheckException body and X-TFS-ServiceError', async () => {
@@ -61,14 +61,14 @@ describe('simulator authentication', () => {
     const r = await get('/fabrikam/_apis/projects', { authorization: basic(expired), ...SUPPRESS });
     expect(r.status).toBe(401);
     expect(decodeURIComponent(r.headers.get('x-tfs-serviceerror') ?? '')).toBe('Access Denied: The Personal Access Token used has expired.');
-    expect(await r.json()).toMatchObject({ typeKey: 'AccessCheckException', message: 'Access Denied: The Personal Access Token used has expired.', errorCode: 0, eventId: 3000 });
+    expect((await r.json()) as Record<string, unknown>).toMatchObject({ typeKey: 'AccessCheckException', message: 'Access Denied: The Personal Access Token used has expired.', errorCode: 0, eventId: 3000 });
   });
 
   it('answers a missing scope with 401 TF400813 even when the PAT is valid', async () => {
     expect((await get('/fabrikam/_apis/projects', { authorization: basic(projectOnly) })).status).toBe(200);
     const r = await get('/fabrikam/Fiber/_apis/git/repositories', { authorization: basic(projectOnly), ...SUPPRESS });
     expect(r.status).toBe(401);
-    expect((await r.json()).message).toMatch(/^TF400813: The user '[0-9a-f-]+' is not authorized/);
+    expect(((await r.json()) as Record<string, unknown>).message).toMatch(/^TF400813: The user '[0-9a-f-]+' is not authorized/);
   });
 
   it('treats a PAT made for another organization as invalid here', async () => {
@@ -91,7 +91,7 @@ describe('simulator authentication', () => {
     const r = await get('/fabrikam/_apis/projects', { authorization: `Bearer ${token}` });
     expect(r.status).toBe(200);
     const data = await get('/fabrikam/_apis/connectionData', { authorization: `Bearer ${token}` });
-    expect((await data.json()).authenticatedUser.id).toBe(member.objectId);
+    expect(((await data.json()) as { authenticatedUser: { id: string } }).authenticatedUser.id).toBe(member.objectId);
     const git = await run('git', ['ls-remote', `${sim.url}/fabrikam/Fiber/_git/web`], { env: gitAuthEnv(`Bearer ${token}`) });
     expect(git.code, git.stderr).toBe(0);
     expect(git.stdout).toContain('refs/heads/main');
@@ -101,7 +101,7 @@ describe('simulator authentication', () => {
     const token = await clientCredentials(outsider);
     const r = await get('/fabrikam/_apis/projects', { authorization: `Bearer ${token}`, ...SUPPRESS });
     expect(r.status).toBe(401);
-    expect((await r.json()).message).toBe(`TF401444: Sign-in at least once as ${tenantId}\\${tenantId}\\${outsider.objectId} in a web browser to enable access to the service.`);
+    expect(((await r.json()) as Record<string, unknown>).message).toBe(`TF401444: Sign-in at least once as ${tenantId}\\${tenantId}\\${outsider.objectId} in a web browser to enable access to the service.`);
   });
 
   it('checks the api-version from the query string and the Accept header', async () => {
@@ -109,7 +109,7 @@ describe('simulator authentication', () => {
     expect((await get('/fabrikam/_apis/projects', { ...auth, accept: 'application/json;api-version=7.2-preview.4' })).status).toBe(200);
     const high = await get('/fabrikam/_apis/projects?api-version=8.0', auth);
     expect(high.status).toBe(400);
-    expect((await high.json()).typeKey).toBe('VssVersionOutOfRangeException');
+    expect(((await high.json()) as Record<string, unknown>).typeKey).toBe('VssVersionOutOfRangeException');
     expect((await get('/fabrikam/_apis/projects?api-version=7.2', auth)).status).toBe(400);
   });
 

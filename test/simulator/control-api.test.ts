@@ -80,7 +80,7 @@ describe('simulator control API', () => {
       const blocked = await azdo('/fabrikam/_apis/projects');
       expect(blocked.status).toBe(429);
       expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect((await blocked.json()).message).toMatch(/^TF400733: The request has been canceled: Request was blocked due to exceeding usage of resource/);
+      expect(((await blocked.json()) as Record<string, unknown>).message).toMatch(/^TF400733: The request has been canceled: Request was blocked due to exceeding usage of resource/);
     } finally {
       await call('PUT', '/throttling', { enabled: false });
     }
