@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { SimulatorContext } from '../runtime/context.js';
 import { AdoErrors } from '../http/ado-errors.js';
 import { sendJson } from '../http/ado-request.js';
-import { isMember } from '../http/authenticate.js';
 import { findProject } from '../state/lookup.js';
 import type { Project } from '../state/model.js';
 import type { AdoRequest } from '../http/ado-request.js';
@@ -25,14 +24,14 @@ export async function coreRoutes(app: FastifyInstance, ctx: SimulatorContext): P
     const stateFilter = (query['stateFilter'] ?? 'wellFormed').toLowerCase();
     const projects = ['wellformed', 'all'].includes(stateFilter) ? visibleProjects(request.ado) : [];
     const sorted = [...projects].sort((a, b) => a.name.localeCompare(b.name));
-    const page = pageOf(sorted, request, reply, { pageSize: ctx.settings.pageSize });
+    const page = pageOf(sorted, request, reply, { pageSize: ctx.settings.pageSize, numericTokens: true });
     return sendJson(reply, { count: page.length, value: page.map((p) => projectReference(request.ado, p)) });
   });
 
   app.get<{ Params: { projectId: string } }>('/_apis/projects/:projectId', { config: READ }, async (request, reply) => {
     const { ado } = request;
     const project = findProject(ado.host, request.params.projectId);
-    if (!project || !isMember(ado.host, ado.identity!.id) || !visibleProjects(ado).includes(project)) {
+    if (!project || !visibleProjects(ado).includes(project)) {
       const byId = /^[0-9a-f-]{36}$/i.test(request.params.projectId);
       throw byId ? AdoErrors.projectNotFoundById(request.params.projectId) : AdoErrors.projectNotFoundByName(request.params.projectId);
     }

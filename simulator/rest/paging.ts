@@ -15,6 +15,8 @@ export interface PageOptions {
   skipParam?: string;
   /** Whether the endpoint hands out continuation tokens (commits, for one, only pages by $top/$skip). */
   tokens?: boolean;
+  /** Projects use the number of items already fetched as their token (the spec types it as an integer). */
+  numericTokens?: boolean;
 }
 
 export function encodeToken(offset: number): string {
@@ -49,12 +51,12 @@ export function pageOf<T>(items: readonly T[], request: FastifyRequest, reply: F
   let start = skip;
   const token = query['continuationToken'];
   if (o.tokens !== false && typeof token === 'string' && token !== '') {
-    const offset = decodeToken(token);
+    const offset = o.numericTokens ? (/^\d+$/.test(token) ? Number(token) : undefined) : decodeToken(token);
     if (offset === undefined) throw AdoErrors.invalidArgumentValue('continuationToken');
     start = offset;
   }
   const size = top ?? o.pageSize;
   const page = items.slice(start, start + size);
-  if (o.tokens !== false && start + size < items.length) reply.header('x-ms-continuationtoken', encodeToken(start + size));
+  if (o.tokens !== false && start + size < items.length) reply.header('x-ms-continuationtoken', o.numericTokens ? String(start + size) : encodeToken(start + size));
   return page;
 }
