@@ -210,4 +210,18 @@ export const AdoErrors = {
       `${GIT}.GitItemNotFoundException, ${GIT}`,
       `TF401174: The item '${path}' could not be found in the repository '${repositoryName}' at the version specified by '<Commit: ${commitId.slice(0, 8)}>' (resolved to commit ${commitId}).`,
     ),
+  gitVersionNotFound: (descriptor: string, repositoryName: string) =>
+    new AdoHttpError(
+      404,
+      'GitUnresolvableToCommitException',
+      `${GIT}.GitUnresolvableToCommitException, ${GIT}`,
+      `TF401175:The version descriptor ${descriptor} could not be resolved to a version in the repository ${repositoryName}`,
+    ),
+  gitCommitNotFound: (commitId: string) =>
+    new AdoHttpError(
+      404,
+      'GitCommitDoesNotExistException',
+      `${GIT}.GitCommitDoesNotExistException, ${GIT}`,
+      `TF401029: Couldn't find Git commit with ID ${commitId}.`,
+    ),
 };

@@ -16,7 +16,7 @@ export interface SeedSshKey {
  * reads, written 0600 or OpenSSH refuses it. 3072 bits like ssh-keygen's default; the async keygen runs on the
  * libuv pool, so keys for several users are made in parallel while git builds the repositories.
  */
-export async function createSeedSshKey(keysDir: string, userName: string, modulusLength = 3072): Promise<SeedSshKey> {
+export async function createSeedSshKey(keysDir: string, userName: string, modulusLength = 2048): Promise<SeedSshKey> {
   const { privateKey, publicKey } = await generateRsa('rsa', { modulusLength, publicExponent: 0x10001 });
   const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
   const blob = sshRsaPublicBlob(publicKey.export({ format: 'jwk' }));

@@ -138,6 +138,7 @@ async function planRefUpdates(git: GitRepo, input: CreatePushInput, current: Map
     const next = u.newObjectId.toLowerCase();
     if (!/^[0-9a-f]{40}$/.test(next)) throw AdoErrors.invalidArgumentValue('newObjectId', `'${u.newObjectId}' is not a valid object id.`);
     if (now !== old) throw AdoErrors.refStale(u.name);
+    if (next === now) throw AdoErrors.invalidArgumentValue('newObjectId', `The ref update of '${u.name}' does not change it.`);
     if (next !== ZERO_ID && (await git.resolve(next)) !== next) throw AdoErrors.gitObjectMissing(next);
     planned.push({ name: u.name, expectedOld: now, base: now, newObjectId: next });
   }

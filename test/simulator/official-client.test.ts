@@ -48,6 +48,6 @@ describe('the official azure-devops-node-api client against the simulator', () =
 
   it('reads the profile of the token owner', async () => {
     const profile = await (await connect('/fabrikam').getProfileApi(sim.url)).getProfile('me');
-    expect(profile.displayName).toBe('Alice');
+    expect((profile as unknown as { displayName: string }).displayName).toBe('Alice');
   });
 });

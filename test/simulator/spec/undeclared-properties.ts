@@ -11,10 +11,13 @@ import type { JsonSchema } from './spec-documents.js';
  * response, so that holding the simulator to the schema alone would make it less like the real service:
  * - `_links`: every resource carries it on the wire; a few schemas omit it (its shape is still checked where declared).
  * - Profile `displayName`, `publicAlias`, `emailAddress`: profile/7.1/httpExamples/profiles/GET__profile_profiles_me.json.
+ * - GitCommitRef `treeId` (declared only on GitCommit): the commits of every git/7.1/httpExamples/pushes/POST__*.json
+ *   and of branchStats/GET__git_repositories__repositoryId__stats_branches.json carry it.
  */
 const ALLOWED_EXTRAS: Record<string, readonly string[]> = {
   '*': ['_links'],
   Profile: ['displayName', 'publicAlias', 'emailAddress'],
+  GitCommitRef: ['treeId'],
 };
 
 interface ObjectShape {
