@@ -23,6 +23,7 @@ export const ControlSchemas = {
   push: Type.Object(
     {
       branch: Str,
+      from: Opt(Str),
       pushedBy: Opt(Str),
       commits: Type.Array(
         Type.Object(
@@ -78,10 +79,11 @@ type Params = Record<string, string>;
  * Turns each commit's `{"/a.txt": "content", "/b.txt": null}` into git changes: null deletes, a path that exists at
  * that point of the push (on the branch or added by an earlier commit of the same push) is edited.
  */
-async function filesToChanges(ctx: SimulatorContext, control: SimulatorControl, p: Params, branch: string, commits: Array<Record<string, string | null>>) {
+async function filesToChanges(ctx: SimulatorContext, control: SimulatorControl, p: Params, branch: string, from: string | undefined, commits: Array<Record<string, string | null>>) {
   const { repository } = control.repository(p['host']!, p['project']!, p['repo']!);
   const git = ctx.repos.git(repository);
-  const tip = await git.resolve(`refs/heads/${branch.replace(/^refs\/heads\//, '')}`);
+  const start = from ?? (await git.defaultBranch());
+  const tip = (await git.resolve(`refs/heads/${branch.replace(/^refs\/heads\//, '')}`)) ?? (start ? await git.resolve(start) : undefined);
   const exists = new Map<string, boolean>();
   const existsNow = async (file: string): Promise<boolean> => {
     if (!exists.has(file)) exists.set(file, tip ? (await git.objectType(tip, file)) !== undefined : false);
@@ -142,7 +144,7 @@ export async function controlRoutes(app: FastifyInstance, ctx: SimulatorContext)
     return control.setRepositoryDisabled(p['host']!, p['project']!, p['repo']!, (request.body as { isDisabled: boolean }).isDisabled);
   });
   post('/hosts/:host/projects/:project/repositories/:repo/pushes', ControlSchemas.push, async (b, p) => {
-    const changeLists = await filesToChanges(ctx, control, p, b.branch, b.commits.map((c) => c.files ?? {}));
+    const changeLists = await filesToChanges(ctx, control, p, b.branch, b.from, b.commits.map((c) => c.files ?? {}));
     const commits = [];
     for (const [i, c] of b.commits.entries()) {
       commits.push({
@@ -151,7 +153,7 @@ export async function controlRoutes(app: FastifyInstance, ctx: SimulatorContext)
         ...(c.author ? { author: { name: c.author.name, email: c.author.email, date: c.author.date ? new Date(c.author.date) : new Date() } } : {}),
       });
     }
-    const push = await control.pushCommits({ host: p['host']!, project: p['project']!, repository: p['repo']!, branch: b.branch, commits, ...(b.pushedBy ? { pushedBy: b.pushedBy } : {}) });
+    const push = await control.pushCommits({ host: p['host']!, project: p['project']!, repository: p['repo']!, branch: b.branch, commits, ...(b.from ? { from: b.from } : {}), ...(b.pushedBy ? { pushedBy: b.pushedBy } : {}) });
     return push ?? { pushId: null, refUpdates: [] };
   });
   await controlPullRequestRoutes(app, ctx, control);

@@ -323,7 +323,8 @@ export class SimulatorControl {
   }
 
   /** Commits through git plumbing onto a branch and records the push, as a push over the wire would be. */
-  async pushCommits(input: { host: string; project: string; repository: string; branch: string; commits: CommitInput[]; pushedBy?: string }): Promise<Push | undefined> {
+  /** A new branch starts from `from` (a branch or commit), else from the default branch, as a user would branch. */
+  async pushCommits(input: { host: string; project: string; repository: string; branch: string; from?: string; commits: CommitInput[]; pushedBy?: string }): Promise<Push | undefined> {
     const { repository } = this.repository(input.host, input.project, input.repository);
     if (!Array.isArray(input.commits) || input.commits.length === 0) throw new ControlError('commits', 'must list at least one commit');
     const branch = `refs/heads/${String(input.branch).replace(/^refs\/heads\//, '')}`;
@@ -332,7 +333,9 @@ export class SimulatorControl {
     const git = this.ctx.repos.git(repository);
     return this.ctx.repos.recordingPush(repository, pusher.id, async () => {
       const old = await git.resolve(branch);
-      let parent = old;
+      const start = input.from ?? (await git.defaultBranch());
+      let parent = old ?? (start ? await git.resolve(start) : undefined);
+      if (!old && input.from && !parent) throw new ControlError('from', `'${input.from}' names no branch or commit`);
       for (const [i, commit] of input.commits.entries()) {
         if (typeof commit.message !== 'string' || !Array.isArray(commit.changes)) {
           throw new ControlError(`commits[${i}]`, 'needs a message and a list of changes');

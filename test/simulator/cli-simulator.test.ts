@@ -76,7 +76,7 @@ describe('azdo-connect simulator (CLI)', () => {
       expect(status).toBe(200);
       // Without the CA, a client must refuse the certificate: that is what the doctor explains to users.
       const untrusted = await run('git', ['ls-remote', `${ready.url}/nowhere/_git/x`], { env: gitAuthEnv(basic('x')) });
-      expect(untrusted.stderr).toMatch(/SSL certificate problem|self.signed|unable to get local issuer/i);
+      expect(untrusted.stderr).toMatch(/SSL certificate problem|self.signed|unable to get local issuer|certificate verification failed/i);
     } finally {
       await stopCli(child);
     }

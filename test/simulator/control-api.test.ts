@@ -132,3 +132,53 @@ describe('simulator control API', () => {
     JSON.parse(await readFile(path.join(sim.dataDir, 'state.json'), 'utf8'));
   });
 });
+
+describe('simulator control API: pull requests', () => {
+  let sim: RunningSimulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ seed: 'empty' });
+    const c = sim.control;
+    await c.createHost({ name: 'fabrikam' });
+    await c.createUser({ uniqueName: 'alice@example.com', hosts: ['fabrikam'] });
+    await c.createProject('fabrikam', { name: 'Web' });
+    await c.createRepository('fabrikam', 'Web', { name: 'site' });
+    const add = (p: string) => ({ message: p, changes: [{ changeType: 'add' as const, path: p, content: Buffer.from(p) }] });
+    await c.pushCommits({ host: 'fabrikam', project: 'Web', repository: 'site', branch: 'main', commits: [add('/a')] });
+    const main = await sim.context.repos.git(sim.context.store.state.hosts[0]!.projects[0]!.repositories[0]!).resolve('refs/heads/main');
+    await fetch(`${sim.controlUrl}/hosts/fabrikam/projects/Web/repositories/site/pushes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ branch: 'feature', commits: [{ message: 'b', files: { '/b': 'b' } }] }),
+    });
+    expect(main).toMatch(/^[0-9a-f]{40}$/);
+  });
+  afterAll(async () => sim?.stop());
+
+  const post = async (url: string, body?: unknown) => {
+    const r = await fetch(`${sim.controlUrl}/hosts/fabrikam/projects/Web/repositories/site/pullrequests${url}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body ?? {}),
+    });
+    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+  };
+
+  it('opens and completes a pull request, merging into the target branch', async () => {
+    // feature was pushed without a parent on main: give it one by branching from main first.
+    const opened = await post('', { sourceRefName: 'feature', targetRefName: 'main', title: 'Add b', createdBy: 'alice@example.com' });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    const id = Number(opened.body['pullRequestId']);
+    const done = await post(`/${id}/complete`, { by: 'alice@example.com' });
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    expect(done.body).toMatchObject({ status: 'completed' });
+  });
+
+  it('explains a pull request that cannot be opened and changes nothing', async () => {
+    const before = sim.control.digest();
+    const r = await post('', { sourceRefName: 'nope', targetRefName: 'main', title: 'x', createdBy: 'alice@example.com' });
+    expect(r.status).toBe(400);
+    expect(r.body['field']).toBe('pullRequest');
+    expect((await post('/999/complete', { by: 'alice@example.com' })).status).toBe(404);
+    expect(sim.control.digest()).toBe(before);
+  });
+});
