@@ -5,6 +5,7 @@ import { locationRoutes } from '../rest/location-routes.js';
 import { coreRoutes } from '../rest/core-routes.js';
 import { gitRestRoutes } from '../rest/git-rest-routes.js';
 import { gitHttpRoutes } from '../git/git-http-routes.js';
+import { featureRoutes } from '../rest/feature-routes.js';
 
 /** Everything under one organization or collection URL; mounted at `/{host}` and at `/tfs/{host}`. */
 export function hostRoutes(ctx: SimulatorContext, mount: '' | '/tfs') {
@@ -15,5 +16,6 @@ export function hostRoutes(ctx: SimulatorContext, mount: '' | '/tfs') {
     await coreRoutes(app, ctx);
     await gitRestRoutes(app, ctx);
     await gitHttpRoutes(app, ctx);
+    await featureRoutes(app, ctx);
   };
 }

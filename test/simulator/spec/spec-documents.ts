@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 /** The official Azure DevOps REST specs (Swagger 2.0) that the simulator's responses are held to. */
 
-export type SpecArea = 'core' | 'git' | 'profile' | 'account';
+export type SpecArea = 'core' | 'git' | 'profile' | 'account' | 'build' | 'wit' | 'hooks';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -41,6 +41,9 @@ const FILES: Record<SpecArea, string> = {
   git: 'git/7.1/git.json',
   profile: 'profile/7.1/profile.json',
   account: 'account/7.1/accounts.json',
+  build: 'build/7.1/build.json',
+  wit: 'wit/7.1/workItemTracking.json',
+  hooks: 'hooks/7.1/serviceHooks.json',
 };
 
 /** shared/ sits beside the repository, locally and in CI; AZDO_SPECS_DIR points elsewhere when it does not. */
