@@ -1,0 +1,8 @@
+// A static map rather than a folder scan, so a bundled CLI (one file, no migrations folder) still finds them.
+// Names sort by date: Kysely runs them in name order and refuses a database that ran one this build lacks.
+import type { Migration } from 'kysely';
+import * as initial from './2026-11-22-0001-initial.js';
+
+export const migrations: Record<string, Migration> = {
+  '2026-11-22-0001-initial': initial,
+};
