@@ -55,6 +55,8 @@ export interface ReadyInfo {
   dataDir: string;
   caFile?: string;
   controlUrl: string;
+  /** Environment that points azdo-connect's Services endpoints (REST, SSH, Entra ID) at this simulator. */
+  env: Record<string, string>;
 }
 
 export interface RunningSimulator extends ReadyInfo {
@@ -117,6 +119,13 @@ export async function startSimulator(o: StartSimulatorOptions = {}): Promise<Run
     dataDir,
     ...(tls ? { caFile: tls.caFile } : {}),
     controlUrl: `${url}/_simulator`,
+    env: {
+      AZDO_CONNECT_SERVICES_URL: url,
+      AZDO_CONNECT_SERVICES_SSH: `${urlHost}:${ssh.port}`,
+      AZDO_CONNECT_SERVICES_SSH_FINGERPRINT: ssh.hostKeyFingerprint,
+      AZDO_CONNECT_ENTRA_AUTHORITY: url,
+      ...(tls ? { NODE_EXTRA_CA_CERTS: tls.caFile } : {}),
+    },
   };
 
   let stopped = false;
