@@ -41,10 +41,16 @@ const MAX_PATHSPECS = 500;
 
 /** A bare repository on disk, driven through the system git's plumbing. */
 export class GitRepo {
-  constructor(readonly path: string) {}
+  readonly path: string;
+
+  // Absolute, because git runs from other working directories (os.tmpdir() for init) where a relative path would
+  // name another place.
+  constructor(repoPath: string) {
+    this.path = path.resolve(repoPath);
+  }
 
   static async initBare(repoPath: string, defaultBranch = 'main'): Promise<GitRepo> {
-    await runGit(['init', '--bare', '--quiet', `--initial-branch=${shortBranch(defaultBranch)}`, '--', repoPath], {
+    await runGit(['init', '--bare', '--quiet', `--initial-branch=${shortBranch(defaultBranch)}`, '--', path.resolve(repoPath)], {
       cwd: os.tmpdir(),
     });
     return new GitRepo(repoPath);
@@ -52,7 +58,7 @@ export class GitRepo {
 
   /** Copies every branch and tag of a local repository (working or bare) into a new bare repository. */
   static async cloneBareFrom(sourceDir: string, repoPath: string): Promise<GitRepo> {
-    await runGit(['clone', '--bare', '--quiet', '--no-hardlinks', '--', sourceDir, repoPath], { cwd: os.tmpdir() });
+    await runGit(['clone', '--bare', '--quiet', '--no-hardlinks', '--', path.resolve(sourceDir), path.resolve(repoPath)], { cwd: os.tmpdir() });
     const repo = new GitRepo(repoPath);
     // The simulator's repository stands alone; a remote pointing at the import source would leak its path.
     await repo.git(['config', '--remove-section', 'remote.origin'], { okCodes: [128] });
