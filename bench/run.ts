@@ -1,9 +1,11 @@
 // `npm run bench`: every benchmark of the project, with its figures and ratios, and a summary against targets.
 import { print, type Check } from './bench-util.js';
 import { simulatorBenchmarks } from './simulator.bench.js';
+import { connectionBenchmarks } from './connections.bench.js';
 
 const checks: Check[] = [];
 checks.push(...(await simulatorBenchmarks()));
+checks.push(...(await connectionBenchmarks()));
 
 print(
   'Summary',
