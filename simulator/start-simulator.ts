@@ -12,7 +12,7 @@ import { RepositoryRuntime } from './runtime/repositories.js';
 import { RequestLog } from './runtime/request-log.js';
 import { Throttle } from './runtime/throttle.js';
 import { applySeed, loadSeed, type SeedCredentials, type SeedDocument } from './seeds/apply-seed.js';
-import { startGitSsh } from './ssh/git-ssh.js';
+import { loadOrCreateHostKey, startGitSsh } from './ssh/git-ssh.js';
 import { StateStore } from './state/state-store.js';
 import { loadOrCreateTls } from './tls.js';
 
@@ -75,11 +75,17 @@ export async function startSimulator(o: StartSimulatorOptions = {}): Promise<Run
   const dataDir = path.resolve(o.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'azdo-simulator-'))));
   const listenHost = o.host ?? '127.0.0.1';
   const store = await StateStore.open(dataDir);
-  const tls = o.tls ? await loadOrCreateTls(path.join(dataDir, 'tls')) : undefined;
+  // Key generation is slow and independent of seeding: start it first, wait for it last.
+  const hostKey = loadOrCreateHostKey(path.join(dataDir, 'ssh_host_rsa_key'));
+  hostKey.catch(() => undefined);
+  const [tls, entraKey] = await Promise.all([
+    o.tls ? loadOrCreateTls(path.join(dataDir, 'tls')) : undefined,
+    loadOrCreateSigningKey(path.join(dataDir, 'entra-signing-key.json')),
+  ]);
   const context: SimulatorContext = {
     store,
     repos: new RepositoryRuntime(store),
-    entraKey: await loadOrCreateSigningKey(path.join(dataDir, 'entra-signing-key.json')),
+    entraKey,
     throttle: new Throttle(),
     faults: new FaultInjector(),
     log: new RequestLog(),
@@ -102,7 +108,7 @@ export async function startSimulator(o: StartSimulatorOptions = {}): Promise<Run
   const app = await buildSimulatorApp(context, tls ? { https: tls } : {});
   await app.listen({ port: o.port ?? 0, host: listenHost });
   const port = (app.server.address() as AddressInfo).port;
-  const ssh = await startGitSsh(context, { host: listenHost, port: o.sshPort ?? 0, hostKeyFile: path.join(dataDir, 'ssh_host_rsa_key') });
+  const ssh = await startGitSsh(context, { host: listenHost, port: o.sshPort ?? 0, hostKey: await hostKey });
   context.ssh = { port: ssh.port };
 
   const urlHost = listenHost === '0.0.0.0' || listenHost === '::' ? '127.0.0.1' : listenHost;

@@ -50,6 +50,11 @@ function newPatToken(): string {
 export class SimulatorControl {
   constructor(private readonly ctx: SimulatorContext) {}
 
+  /** The running simulator's context, for seeds and services that work below the control API. */
+  get context(): SimulatorContext {
+    return this.ctx;
+  }
+
   private get state() {
     return this.ctx.store.state;
   }

@@ -52,6 +52,9 @@ export function gitEnv(o: { gitDir?: string; env?: Record<string, string> }): No
     GIT_TERMINAL_PROMPT: '0',
     GIT_LITERAL_PATHSPECS: '1',
     LC_ALL: 'C',
+    // glibc otherwise grows the heap in small steps: fast-import of a few thousand commits made ~60,000 brk calls
+    // and ran ten times slower.
+    MALLOC_TOP_PAD_: '16777216',
   }, o.env);
   // Absolute, because git resolves a relative GIT_DIR against its own working directory.
   if (o.gitDir !== undefined) env.GIT_DIR = path.resolve(o.gitDir);

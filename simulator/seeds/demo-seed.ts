@@ -123,7 +123,8 @@ export function demoSeed(): SeedDocument {
         projects: [
           {
             name: 'Archive',
-            repositories: [{ name: 'tools', commits: [{ message: 'Initial commit', files: { '/README.md': readme('Tools', 'On a server too old for some clients.') } }] }],
+            // Empty: what matters here is the server version, and every repository with history costs startup time.
+            repositories: [{ name: 'tools' }],
           },
         ],
       },

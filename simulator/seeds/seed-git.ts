@@ -1,4 +1,4 @@
-import type { GitIdentity, GitRepo } from '../git/git-repo.js';
+import { ZERO_ID, type GitIdentity, type GitRepo } from '../git/git-repo.js';
 import { toGitPath } from '../git/repo-input.js';
 
 // A repository's seeded history in one `git fast-import` run: every commit, branch and submodule link (a gitlink,
@@ -36,9 +36,20 @@ interface Line {
   gitmodules?: string;
 }
 
-/** Writes the plans in order, in one fast-import run that also moves the branches. */
-export async function importHistory(git: GitRepo, plans: BranchPlan[]): Promise<void> {
-  const lines = new Map<string, Line>((await git.listRefs()).map((r) => [r.name, { tip: r.objectId, diskBase: r.objectId }]));
+/** What one import changed, as a push records it: ref updates, and the new commits newest first. */
+export interface ImportedHistory {
+  refUpdates: Array<{ name: string; oldObjectId: string; newObjectId: string }>;
+  commitIds: string[];
+}
+
+/**
+ * Writes the plans in order, in one fast-import run that also moves the branches, and asks fast-import itself for
+ * the ids it made (get-mark), so that no further git process is needed to record the push. `refs` are the
+ * repository's branches when the caller knows them (a repository it has just made).
+ */
+export async function importHistory(git: GitRepo, plans: BranchPlan[], refs?: Array<{ name: string; objectId: string }>): Promise<ImportedHistory> {
+  const before = refs ?? (await git.listRefs());
+  const lines = new Map<string, Line>(before.map((r) => [r.name, { tip: r.objectId, diskBase: r.objectId }]));
   let stream = '';
   let mark = 0;
 
@@ -75,14 +86,26 @@ export async function importHistory(git: GitRepo, plans: BranchPlan[]): Promise<
     if (plan.submodules) {
       const { links, message, author } = plan.submodules;
       const rels = links.map((l) => toGitPath(l.path));
-      const before = current.gitmodules ?? (current.diskBase ? ((await git.readBlob(current.diskBase, '/.gitmodules'))?.toString('utf8') ?? '') : '');
-      current.gitmodules = before + links.map((l, i) => `[submodule "${rels[i]}"]\n\tpath = ${rels[i]}\n\turl = ${l.url}\n`).join('');
+      const existing = current.gitmodules ?? (current.diskBase ? ((await git.readBlob(current.diskBase, '/.gitmodules'))?.toString('utf8') ?? '') : '');
+      current.gitmodules = existing + links.map((l, i) => `[submodule "${rels[i]}"]\n\tpath = ${rels[i]}\n\turl = ${l.url}\n`).join('');
       const gitlinks = links.map((l, i) => `M 160000 ${l.commitId} ${quote(rels[i] as string)}\n`).join('');
       commit(message, author, `M 100644 inline .gitmodules\n${data(current.gitmodules)}${gitlinks}`);
     }
   }
-  if (stream === '') return;
-  await git.git(['fast-import', '--quiet', '--done'], { input: Buffer.from(`${stream}done\n`, 'utf8') });
+  if (stream === '') return { refUpdates: [], commitIds: [] };
+  const marks = Array.from({ length: mark }, (_, i) => `get-mark :${i + 1}\n`).join('');
+  const out = await git.git(['fast-import', '--quiet', '--done'], { input: Buffer.from(`${stream}${marks}done\n`, 'utf8') });
+  const ids = out.stdout.toString('utf8').split('\n').slice(0, mark);
+  const resolve = (tip: string): string => (tip.startsWith(':') ? (ids[Number(tip.slice(1)) - 1] as string) : tip);
+  const old = new Map(before.map((r) => [r.name, r.objectId]));
+  const refUpdates: ImportedHistory['refUpdates'] = [];
+  for (const [name, line] of lines) {
+    if (line.tip === undefined) continue;
+    const newObjectId = resolve(line.tip);
+    const oldObjectId = old.get(name) ?? ZERO_ID;
+    if (newObjectId !== oldObjectId) refUpdates.push({ name, oldObjectId, newObjectId });
+  }
+  return { refUpdates, commitIds: ids.reverse() };
 }
 
 /**

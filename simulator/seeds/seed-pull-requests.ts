@@ -8,7 +8,7 @@ import { step } from './seed-steps.js';
 
 /**
  * Opens the seed's pull requests through the same service the REST API uses, then completes (a real merge into the
- * target) or abandons those the seed says. One at a time in seed order, so their ids are the same on every run.
+ * target) or abandons those the seed says. One at a time in seed order, so that their ids are the same on every run.
  */
 export async function seedPullRequests(ctx: SimulatorContext, seeded: SeededRepository[], userNamed: (name: string) => User | undefined): Promise<void> {
   for (const r of seeded) {

@@ -137,7 +137,8 @@ function checkRepository(
   const knownBranch = (at: string, branch: string): void => {
     if (branches && !branches.has(branch.replace(/^refs\/heads\//, ''))) add(at, `no branch '${branch}' is seeded in this repository`);
   };
-  const needsPusher = hasContent(r) || list(r.branches).length > 0 || list(r.pullRequests).length > 0;
+  // An imported directory arrives without a push; everything else the seed writes is pushed by a seeded user.
+  const needsPusher = (hasContent(r) && r.fromDirectory === undefined) || list(r.branches).length > 0 || list(r.pullRequests).length > 0;
   if (needsPusher && !o.hasUsers) add(path, 'has commits or pull requests, which need at least one user under users to push and create them');
 
   list(r.commits).forEach((c, i) => checkDate(add, `${path}.commits[${i}].date`, c['date']));

@@ -1,4 +1,5 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 
 // The seed document: what a YAML or JSON seed file may say. Unknown fields are errors, so a typo is reported
@@ -8,7 +9,7 @@ const Opt = Type.Optional;
 const strict = { additionalProperties: false } as const;
 
 function oneOf<const T extends readonly string[]>(values: T) {
-  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
+  return Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<Array<TLiteral<T[number]>>>;
 }
 
 const Text = Type.String();
@@ -31,7 +32,7 @@ const Commit = Type.Object(
   {
     message: Type.String({ minLength: 1 }),
     /** Path to content; an existing path is edited, null deletes it. */
-    files: Opt(Type.Record(Type.String(), Type.Unsafe<string | null>({ type: ['string', 'null'] }))),
+    files: Opt(Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()]))),
     author: Opt(Author),
     date: Opt(Text),
   },
@@ -112,7 +113,14 @@ const Organization = Type.Object(
 const Collection = Type.Object(
   {
     name: HostName,
-    serverVersion: Opt(Type.String({ pattern: '^\\d{4}(\\.\\d+)?$', errorMessage: "must be a release like '2022.1' or '2020'" })),
+    // YAML reads 2022.1 unquoted as a number, hence the quotes in the message.
+    serverVersion: Opt(
+      Type.String({
+        pattern: '^\\d{4}(\\.\\d+)?$',
+        errorMessage: 'must be a release such as "2022.1" or "2020"',
+        typeMessage: 'must be a release in quotes, such as "2022.1" or "2020"',
+      }),
+    ),
     /** What the server believes its public URL is, to emulate a misconfigured server. */
     publicUrl: Opt(Type.String({ pattern: '^https?://', errorMessage: 'must be an http:// or https:// URL' })),
     projects: Opt(Projects),
@@ -190,19 +198,33 @@ let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
   if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-    // Our own annotation: the sentence a pattern failure shows instead of the pattern itself.
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
+    // Our own annotations: the sentence a pattern (or type) failure shows instead of the pattern itself.
     ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
+    ajv.addKeyword({ keyword: 'typeMessage', schemaType: 'string' });
     compiled = ajv.compile(SeedSchema as TSchema);
   }
   return compiled;
 }
 
-/** Every structural mistake in the document, as `path: problem` lines. */
+/**
+ * Every structural mistake in the document, as `path: problem` lines. A valid document is recognised by TypeBox's
+ * interpreter, which needs no compiling; ajv, whose compiled validator costs a few hundred milliseconds of startup,
+ * is only built to explain a document that is wrong.
+ */
 export function schemaProblems(document: unknown): string[] {
+  if (Value.Check(SeedSchema, document)) return [];
   const validate = validator();
   if (validate(document)) return [];
-  return (validate.errors ?? []).map(describe);
+  return describeAll(validate.errors ?? []);
+}
+
+/** One line per mistake: a value matching no branch of a union is one mistake, not one per branch. */
+function describeAll(errors: ErrorObject[]): string[] {
+  const unions = errors.filter((e) => e.keyword === 'anyOf');
+  const insideUnion = (e: ErrorObject): boolean =>
+    unions.some((u) => e !== u && e.instancePath === u.instancePath && e.schemaPath.startsWith(`${u.schemaPath}/`));
+  return errors.filter((e) => !insideUnion(e)).map(describe);
 }
 
 /** JSON pointer /organizations/0/projects/1/name to organizations[0].projects[1].name, as users read it. */
@@ -236,11 +258,16 @@ function describe(e: ErrorObject): string {
       return `${fieldPath(e.instancePath, field)}: is not a known field (${hint})`;
     }
     case 'type': {
+      const message = (e.parentSchema as { typeMessage?: string } | undefined)?.typeMessage;
+      if (message) return `${fieldPath(e.instancePath)}: ${message}`;
       const types = String(p['type']).split(',').map((t) => ARTICLE[t] ?? t);
       return `${fieldPath(e.instancePath)}: must be ${types.join(' or ')}`;
     }
-    case 'enum':
-      return `${fieldPath(e.instancePath)}: must be one of ${(p['allowedValues'] as unknown[]).map((v) => `'${String(v)}'`).join(', ')}`;
+    case 'anyOf': {
+      const branches = e.schema as Array<{ const?: unknown; type?: string }>;
+      if (branches.every((b) => b.const !== undefined)) return `${fieldPath(e.instancePath)}: must be one of ${branches.map((b) => `'${String(b.const)}'`).join(', ')}`;
+      return `${fieldPath(e.instancePath)}: must be ${branches.map((b) => ARTICLE[b.type ?? ''] ?? b.type).join(' or ')}`;
+    }
     case 'pattern': {
       const message = (e.parentSchema as { errorMessage?: string } | undefined)?.errorMessage;
       return `${fieldPath(e.instancePath)}: ${message ?? `must match ${String(p['pattern'])}`}`;

@@ -4,20 +4,21 @@ import type { SimulatorContext } from '../runtime/context.js';
 import { canRead, repositoryForGit, tf401019, TF401027_PUSH } from '../git/git-http-routes.js';
 import { findHost, findProject } from '../state/lookup.js';
 import type { Host, Project } from '../state/model.js';
-import { generateRsaHostKey, publicKeyFingerprint, startSshServer, type RunningSshServer } from './ssh-server.js';
+import { generateRsaHostKeyAsync, publicKeyFingerprint, startSshServer, type RunningSshServer } from './ssh-server.js';
 
 export interface GitSshOptions {
   host: string;
   port: number;
-  /** Kept in the state directory so the host key, and so users' known_hosts, survive restarts. */
-  hostKeyFile: string;
+  /** PEM of the host key: see loadOrCreateHostKey. */
+  hostKey: string;
 }
 
-async function loadOrCreateHostKey(file: string): Promise<string> {
+/** Kept in the state directory so the host key, and so users' known_hosts, survive restarts. */
+export async function loadOrCreateHostKey(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch {
-    const key = generateRsaHostKey();
+    const key = await generateRsaHostKeyAsync();
     await writeFile(file, key, { mode: 0o600 });
     return key;
   }
@@ -63,11 +64,10 @@ export function parseSshRepoPath(ctx: SimulatorContext, sshPath: string): SshTar
 
 /** The simulator's SSH endpoint: user-level RSA keys from the state, repositories resolved as Azure DevOps does. */
 export async function startGitSsh(ctx: SimulatorContext, o: GitSshOptions): Promise<RunningSshServer> {
-  const hostKey = await loadOrCreateHostKey(path.resolve(o.hostKeyFile));
   return startSshServer({
     host: o.host,
     port: o.port,
-    hostKey,
+    hostKey: o.hostKey,
     findKeyOwner: (blob) => {
       const fingerprint = publicKeyFingerprint(blob);
       const key = ctx.store.state.sshKeys.find((k) => k.fingerprint === fingerprint && Date.parse(k.validTo) > Date.now());

@@ -1,7 +1,8 @@
 // The simulator's SSH endpoint (ssh.dev.azure.com / vs-ssh / Server's SSH port), behaving as FACTS §6 describes:
 // RSA user keys only, SHA-2 signatures only, an RSA host key offered as rsa-sha2-512/256, git commands only.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPair, generateKeyPairSync } from 'node:crypto';
+import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import ssh2 from 'ssh2';
 import type { AuthContext, Connection, ParsedKey, ServerChannel, ServerHostKeyAlgorithm, Session } from 'ssh2';
@@ -52,6 +53,16 @@ const SHELL_DENIED = 'remote: Shell access is not supported.\r\n';
 // Azure DevOps' catch-all error text, for when the app's resolver itself fails.
 const INTERNAL_ERROR = 'TF400898: An Internal Error Occurred.';
 const HOST_KEY_ALGORITHMS: ServerHostKeyAlgorithm[] = ['rsa-sha2-512', 'rsa-sha2-256'];
+
+/** Like generateRsaHostKey, off the main thread: a 3072-bit key takes hundreds of milliseconds. */
+export async function generateRsaHostKeyAsync(modulusLength = 3072): Promise<string> {
+  const { privateKey } = await promisify(generateKeyPair)('rsa', {
+    modulusLength,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  });
+  return privateKey;
+}
 
 export function generateRsaHostKey(modulusLength = 3072): string {
   const { privateKey } = generateKeyPairSync('rsa', {
