@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { SimulatorContext } from '../runtime/context.js';
 import { AdoErrors } from '../http/ado-errors.js';
 import { sendJson } from '../http/ado-request.js';
-import { findProject } from '../state/lookup.js';
+import { byName, findProject } from '../state/lookup.js';
 import type { Project } from '../state/model.js';
 import type { AdoRequest } from '../http/ado-request.js';
 import { pageOf } from './paging.js';
@@ -23,7 +23,7 @@ export async function coreRoutes(app: FastifyInstance, ctx: SimulatorContext): P
     const query = request.query as Record<string, string | undefined>;
     const stateFilter = (query['stateFilter'] ?? 'wellFormed').toLowerCase();
     const projects = ['wellformed', 'all'].includes(stateFilter) ? visibleProjects(request.ado) : [];
-    const sorted = [...projects].sort((a, b) => a.name.localeCompare(b.name));
+    const sorted = [...projects].sort((a, b) => byName(a.name, b.name));
     const page = pageOf(sorted, request, reply, { pageSize: ctx.settings.pageSize, numericTokens: true });
     return sendJson(reply, { count: page.length, value: page.map((p) => projectReference(request.ado, p)) });
   });

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { AdoErrors } from '../http/ado-errors.js';
 import { sendJson, type AdoRequest } from '../http/ado-request.js';
 import type { SimulatorContext } from '../runtime/context.js';
-import { findRepository } from '../state/lookup.js';
+import { byName, findRepository } from '../state/lookup.js';
 import type { Project, Repository } from '../state/model.js';
 import { commitRoutes } from './commit-routes.js';
 import { repositoryJson } from './git-shapes.js';
@@ -28,7 +28,7 @@ export async function repositoryRoutes(app: FastifyInstance, ctx: SimulatorConte
     const o = { links: booleanParam(get, 'includeLinks'), allUrls: booleanParam(get, 'includeAllUrls') };
     booleanParam(get, 'includeHidden');
     const pairs = projectsInScope(request.ado).flatMap((project) => project.repositories.map((repository) => ({ project, repository })));
-    pairs.sort((a, b) => a.repository.name.localeCompare(b.repository.name, undefined, { sensitivity: 'base' }) || a.project.name.localeCompare(b.project.name));
+    pairs.sort((a, b) => byName(a.repository.name, b.repository.name) || byName(a.project.name, b.project.name));
     const value = await Promise.all(pairs.map(({ project, repository }) => render(request.ado, project, repository, o)));
     return sendJson(reply, { value, count: value.length });
   });

@@ -1,7 +1,11 @@
 import type { Host, Project, Repository, SimulatorState } from './model.js';
 
-// Azure DevOps matches names case-insensitively and accepts ids wherever it accepts names.
-const same = (a: string, b: string): boolean => a.localeCompare(b, undefined, { sensitivity: 'accent' }) === 0;
+// Azure DevOps matches names case-insensitively and accepts ids wherever it accepts names. (localeCompare with
+// options builds a collator per call: on the hot path of every request that cost more than the rest together.)
+const same = (a: string, b: string): boolean => a === b || a.toLowerCase() === b.toLowerCase();
+
+/** Orders names as Azure DevOps lists them: case-insensitively. One collator, made once. */
+export const byName = new Intl.Collator('en', { sensitivity: 'base' }).compare;
 
 export function findHost(state: SimulatorState, nameOrId: string): Host | undefined {
   return state.hosts.find((h) => same(h.name, nameOrId) || same(h.id, nameOrId));
