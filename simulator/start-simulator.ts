@@ -10,6 +10,7 @@ import type { SimulatorContext } from './runtime/context.js';
 import { FaultInjector } from './runtime/faults.js';
 import { RepositoryRuntime } from './runtime/repositories.js';
 import { RequestLog } from './runtime/request-log.js';
+import { ResponseCache } from './runtime/response-cache.js';
 import { Throttle } from './runtime/throttle.js';
 import { applySeed, loadSeed, type SeedCredentials, type SeedDocument } from './seeds/apply-seed.js';
 import { loadOrCreateHostKey, startGitSsh } from './ssh/git-ssh.js';
@@ -89,6 +90,7 @@ export async function startSimulator(o: StartSimulatorOptions = {}): Promise<Run
     throttle: new Throttle(),
     faults: new FaultInjector(),
     log: new RequestLog(),
+    responses: new ResponseCache(),
     settings: { pageSize: o.pageSize ?? 10, tls: tls !== undefined },
   };
   const control = new SimulatorControl(context);

@@ -14,6 +14,8 @@ export interface AdoRouteConfig {
   git?: boolean;
   /** Location-service and git routes take no api-version. */
   noApiVersion?: boolean;
+  /** A GET whose answer depends only on the URL, the caller and the state: served from the response cache. */
+  cache?: boolean;
 }
 
 export interface AdoRequest {
@@ -25,6 +27,8 @@ export interface AdoRequest {
   baseUrl: string;
   identity?: Identity;
   project?: Project;
+  /** Set when the answer may be stored in, or was found in, the response cache. */
+  cacheKey?: string;
 }
 
 declare module 'fastify' {
@@ -143,7 +147,30 @@ export function adoPreHandler(ctx: SimulatorContext, mount: string) {
       }
       request.ado.project = project;
     }
+
+    if (config.cache && request.method === 'GET' && request.ado.identity) {
+      const key = `${request.ado.origin} ${request.url} ${request.ado.identity.id} ${ctx.store.version}.${ctx.repos.version}`;
+      const hit = ctx.responses.get(key);
+      if (hit) return reply.code(200).headers(hit.headers).type(hit.contentType).send(hit.body);
+      request.ado.cacheKey = key;
+    }
     return undefined;
+  };
+}
+
+/** Stores what a cacheable route answered (see AdoRouteConfig.cache); registered once on the app. */
+export function cacheResponse(ctx: SimulatorContext) {
+  return async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
+    const key = request.ado?.cacheKey;
+    if (key && reply.statusCode === 200 && typeof payload === 'string') {
+      const token = reply.getHeader('x-ms-continuationtoken');
+      ctx.responses.set(key, {
+        body: payload,
+        contentType: String(reply.getHeader('content-type') ?? 'application/json'),
+        headers: token === undefined ? {} : { 'x-ms-continuationtoken': String(token) },
+      });
+    }
+    return payload;
   };
 }
 

@@ -6,7 +6,7 @@ import { controlRoutes } from '../control/control-routes.js';
 import { hostRoutes } from './host-routes.js';
 import { profileRoutes } from '../rest/profile-routes.js';
 import { AdoErrors, AdoHttpError, sendAdoError } from './ado-errors.js';
-import { challengeHeaders, originOf } from './ado-request.js';
+import { cacheResponse, challengeHeaders, originOf } from './ado-request.js';
 import { findHost } from '../state/lookup.js';
 
 export interface SimulatorAppOptions {
@@ -61,6 +61,8 @@ export async function buildSimulatorApp(ctx: SimulatorContext, o: SimulatorAppOp
     }
     return undefined;
   });
+
+  app.addHook('onSend', cacheResponse(ctx));
 
   app.addHook('onResponse', async (request, reply) => {
     ctx.log.add({

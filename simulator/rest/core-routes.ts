@@ -19,7 +19,7 @@ export function visibleProjects(ado: AdoRequest): Project[] {
 }
 
 export async function coreRoutes(app: FastifyInstance, ctx: SimulatorContext): Promise<void> {
-  app.get('/_apis/projects', { config: READ }, async (request, reply) => {
+  app.get('/_apis/projects', { config: { ado: { ...READ.ado, cache: true } } }, async (request, reply) => {
     const query = request.query as Record<string, string | undefined>;
     const stateFilter = (query['stateFilter'] ?? 'wellFormed').toLowerCase();
     const projects = ['wellformed', 'all'].includes(stateFilter) ? visibleProjects(request.ado) : [];

@@ -6,6 +6,8 @@ import type { AdoRouteConfig } from '../http/ado-request.js';
 /** What the git read routes share: query parsing the way Azure DevOps binds it, and version descriptors. */
 
 export const CODE_READ: { ado: AdoRouteConfig } = { ado: { scopes: ['vso.code'] } };
+/** Listings that depend only on the URL, the caller and the state, answered from the response cache. */
+export const CODE_READ_CACHED: { ado: AdoRouteConfig } = { ado: { scopes: ['vso.code'], cache: true } };
 export const CODE_WRITE: { ado: AdoRouteConfig } = { ado: { scopes: ['vso.code_write'] } };
 
 type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;

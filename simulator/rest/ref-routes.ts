@@ -6,7 +6,7 @@ import type { SimulatorContext } from '../runtime/context.js';
 import { isValidRefName, serializeWrites } from '../services/pushes.js';
 import type { Project, Repository, SimulatorState } from '../state/model.js';
 import { repositoryApiUrl } from './git-shapes.js';
-import { atBothLevels, booleanParam, checkObjectId, CODE_READ, CODE_WRITE, intParam, queryOf } from './git-query.js';
+import { atBothLevels, CODE_READ_CACHED, booleanParam, checkObjectId, CODE_WRITE, intParam, queryOf } from './git-query.js';
 import { repositoryInScope } from './repository-scope.js';
 import { identityReference } from './shapes.js';
 
@@ -69,7 +69,7 @@ function refJson(
 export async function refRoutes(app: FastifyInstance, ctx: SimulatorContext): Promise<void> {
   const REFS = '/_apis/git/repositories/:repositoryId/refs';
 
-  atBothLevels(app, 'GET', REFS, CODE_READ, async (request, reply) => {
+  atBothLevels(app, 'GET', REFS, CODE_READ_CACHED, async (request, reply) => {
     const { ado } = request;
     const { repositoryId } = request.params as { repositoryId: string };
     const get = queryOf(request);

@@ -6,7 +6,7 @@ import { byName, findRepository } from '../state/lookup.js';
 import type { Project, Repository } from '../state/model.js';
 import { commitRoutes } from './commit-routes.js';
 import { repositoryJson } from './git-shapes.js';
-import { atBothLevels, booleanParam, CODE_READ, queryOf } from './git-query.js';
+import { atBothLevels, CODE_READ_CACHED, booleanParam, CODE_READ, queryOf } from './git-query.js';
 import { itemRoutes } from './item-routes.js';
 import { refRoutes } from './ref-routes.js';
 import { projectsInScope } from './repository-scope.js';
@@ -23,7 +23,7 @@ export async function repositoryRoutes(app: FastifyInstance, ctx: SimulatorConte
     return json;
   };
 
-  atBothLevels(app, 'GET', '/_apis/git/repositories', CODE_READ, async (request, reply) => {
+  atBothLevels(app, 'GET', '/_apis/git/repositories', CODE_READ_CACHED, async (request, reply) => {
     const get = queryOf(request);
     const o = { links: booleanParam(get, 'includeLinks'), allUrls: booleanParam(get, 'includeAllUrls') };
     booleanParam(get, 'includeHidden');

@@ -3,6 +3,7 @@ import type { StateStore } from '../state/state-store.js';
 import type { FaultInjector } from './faults.js';
 import type { RepositoryRuntime } from './repositories.js';
 import type { RequestLog } from './request-log.js';
+import type { ResponseCache } from './response-cache.js';
 import type { Throttle } from './throttle.js';
 
 /** Everything a route of the simulator may use; one per running simulator. */
@@ -13,6 +14,7 @@ export interface SimulatorContext {
   throttle: Throttle;
   faults: FaultInjector;
   log: RequestLog;
+  responses: ResponseCache;
   settings: SimulatorSettings;
   /** Where the SSH server listens, once it does; repository objects advertise it in sshUrl. */
   ssh?: { port: number };

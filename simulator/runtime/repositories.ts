@@ -53,7 +53,11 @@ export class RepositoryRuntime {
     return cached;
   }
 
+  /** Bumped whenever any repository's refs may have changed, for caches of answers built from them. */
+  version = 0;
+
   invalidate(repositoryId: string): void {
+    this.version += 1;
     this.refsCache.delete(repositoryId);
     this.summaryCache.delete(repositoryId);
   }

@@ -10,6 +10,8 @@ import { emptyState, type SimulatorState } from './model.js';
  */
 export class StateStore {
   private writing: Promise<void> = Promise.resolve();
+  /** Bumped by every change, so caches of derived answers can tell they are out of date. */
+  version = 0;
   private dirty = false;
 
   private constructor(
@@ -55,6 +57,7 @@ export class StateStore {
   }
 
   save(): Promise<void> {
+    this.version += 1;
     this.dirty = true;
     // A failed write must not poison every later one: each write starts from the last, whatever its outcome.
     this.writing = this.writing.catch(() => undefined).then(async () => {

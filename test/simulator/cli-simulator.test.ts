@@ -17,11 +17,17 @@ interface Started {
 async function startCli(args: string[]): Promise<Started> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'simulator', '--port', '0', '--ssh-port', '0', ...args], { cwd: ROOT });
   const lines = createInterface({ input: child.stdout });
-  const first = await new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-  });
-  return { child, ready: JSON.parse(first) as Started['ready'] };
+  try {
+    const first = await new Promise<string>((resolve, reject) => {
+      lines.once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+    });
+    return { child, ready: JSON.parse(first) as Started['ready'] };
+  } catch (error) {
+    // A simulator that printed something else first must not outlive the test.
+    child.kill('SIGKILL');
+    throw error;
+  }
 }
 
 async function stopCli(child: ChildProcessWithoutNullStreams): Promise<number | null> {

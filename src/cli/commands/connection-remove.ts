@@ -1,0 +1,33 @@
+import { AzdoError } from '../../errors/azdo-error.js';
+import { openConnectionService } from '../../connections/open-connection-service.js';
+import { CLI_CONFIRMATION_REQUIRED, runCommand } from '../cli-output.js';
+import { removalConsequence } from '../connection-format.js';
+import { askConfirm, canPrompt, cancelled } from '../terminal.js';
+
+export async function runConnectionRemove(name: string, o: { json?: boolean; yes?: boolean }): Promise<void> {
+  await runCommand(o, async (out) => {
+    const service = await openConnectionService();
+    try {
+      const view = await service.describeConnection(name);
+      const consequence = removalConsequence(view);
+      if (!o.yes) {
+        if (!canPrompt()) {
+          throw new AzdoError(
+            CLI_CONFIRMATION_REQUIRED,
+            `Removing connection '${view.name}' needs confirmation, and there is no terminal to ask. ${consequence}`,
+            'Run it again with --yes to confirm (for scripts), or from a terminal to be asked.',
+            { name: view.name },
+          );
+        }
+        out.note(consequence);
+        if (!(await askConfirm(`Remove connection '${view.name}'?`, false))) throw cancelled('Removing the connection');
+      }
+      // The version read above: a connection changed meanwhile is not removed unseen.
+      const removed = await service.removeConnection(view.id, { expectedVersion: view.version });
+      out.result({ removed: { id: removed.id, name: removed.name, url: removed.url }, consequence });
+      out.print(`Removed connection '${removed.name}'. ${consequence}`);
+    } finally {
+      await service.close();
+    }
+  });
+}
