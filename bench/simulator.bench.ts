@@ -42,28 +42,35 @@ export async function simulatorBenchmarks(): Promise<Check[]> {
     checks.push({ name: 'simulator start to ready, existing data, excluding node+tsx start', value: restart - nodeStart, target: '< 1000 ms', ok: restart - nodeStart < 1000 });
     checks.push({ name: 'simulator start to ready, new data with demo seeding', value: fresh, target: '< 1000 ms (reported)', ok: fresh < 1000 });
 
-    // Throughput: the bare hello-world and the simulator, each in its own process, one after the other.
+    // Throughput: the bare hello-world and the simulator, each in its own process, measured in turns (two rounds,
+    // best of each kept for every target alike): on two shared cores one 5-second run varies by a fifth.
     const hello = await startServer<{ url: string }>('bench/servers/hello.ts');
-    const baseline = await throughput(`${hello.ready.url}/`);
-    await hello.stop();
     const sim = await startServer<ReadyInfo>('bench/servers/simulator.ts', ['demo', data]);
     const user = sim.ready.users[0]!;
     const auth = { authorization: `Basic ${Buffer.from(`:${user.pat}`).toString('base64')}` };
     const org = sim.ready.organizations[0]!;
-    const rows: Array<[string, string]> = [['bare Fastify hello-world', `${baseline.toFixed(0)} req/s`]];
     const repos = (await (await fetch(`${sim.ready.url}/${org}/_apis/git/repositories`, { headers: auth })).json()) as { value: Array<{ id: string; name: string; project: { name: string }; size: number }> };
     const biggest = [...repos.value].sort((a, b) => b.size - a.size)[0]!;
-    for (const [name, url] of [
-      ['projects', `/${org}/_apis/projects?api-version=7.1`],
-      ['repositories (organization)', `/${org}/_apis/git/repositories?api-version=7.1`],
-      ['refs', `/${org}/${encodeURIComponent(biggest.project.name)}/_apis/git/repositories/${biggest.id}/refs?api-version=7.1`],
-    ] as const) {
-      const rps = await throughput(`${sim.ready.url}${url}`, auth);
-      const ratio = rps / baseline;
-      rows.push([`GET ${name}`, `${rps.toFixed(0)} req/s  (${ratio.toFixed(2)}x of hello-world)`]);
-      checks.push({ name: `simulator GET ${name} throughput vs bare Fastify`, ratio, value: rps, target: '>= 0.50x', ok: ratio >= 0.5 });
+    const targets = [
+      ['bare Fastify hello-world', `${hello.ready.url}/`, {}],
+      ['GET projects', `${sim.ready.url}/${org}/_apis/projects?api-version=7.1`, auth],
+      ['GET repositories (organization)', `${sim.ready.url}/${org}/_apis/git/repositories?api-version=7.1`, auth],
+      ['GET refs', `${sim.ready.url}/${org}/${encodeURIComponent(biggest.project.name)}/_apis/git/repositories/${biggest.id}/refs?api-version=7.1`, auth],
+    ] as const;
+    const best = new Map<string, number>();
+    for (let round = 0; round < 2; round++) {
+      for (const [name, url, headers] of targets) best.set(name, Math.max(best.get(name) ?? 0, await throughput(url, headers)));
     }
-    print('Simulator throughput (autocannon, 10 connections, 5 s, loopback)', rows);
+    await hello.stop();
+    const baseline = best.get('bare Fastify hello-world')!;
+    const rows: Array<[string, string]> = [['bare Fastify hello-world', `${baseline.toFixed(0)} req/s`]];
+    for (const [name] of targets.slice(1)) {
+      const rps = best.get(name)!;
+      const ratio = rps / baseline;
+      rows.push([name, `${rps.toFixed(0)} req/s  (${ratio.toFixed(2)}x of hello-world)`]);
+      checks.push({ name: `simulator ${name} throughput vs bare Fastify`, ratio, value: rps, target: '>= 0.50x', ok: ratio >= 0.5 });
+    }
+    print('Simulator throughput (autocannon, 10 connections, 5 s, loopback, best of 2 interleaved rounds)', rows);
 
     // Clone of the largest demo repository: simulator over HTTP and SSH against git daemon on the same bare repo.
     const repoDir = path.join(data, 'repos', `${biggest.id}.git`);
