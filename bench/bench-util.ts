@@ -20,11 +20,16 @@ export interface Check {
 }
 
 /** Starts a TypeScript server script in its own process and waits for its JSON ready line. */
-export async function startServer<T>(script: string, args: string[] = []): Promise<{ ready: T; child: ChildProcess; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+export function startServer<T>(script: string, args: string[] = []): Promise<{ ready: T; child: ChildProcess; stop(): Promise<void> }> {
+  return startCommand<T>(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args]);
+}
+
+/** Starts a command that prints one JSON ready line, and waits for that line. */
+export async function startCommand<T>(file: string, args: string[]): Promise<{ ready: T; child: ChildProcess; stop(): Promise<void> }> {
+  const child = spawn(file, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
   });
   return {
     ready: JSON.parse(line) as T,
@@ -32,7 +37,7 @@ export async function startServer<T>(script: string, args: string[] = []): Promi
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
-        child.kill('SIGTERM');
+        child.kill('SIGINT');
       }),
   };
 }

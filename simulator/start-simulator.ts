@@ -12,7 +12,7 @@ import { RepositoryRuntime } from './runtime/repositories.js';
 import { RequestLog } from './runtime/request-log.js';
 import { ResponseCache } from './runtime/response-cache.js';
 import { Throttle } from './runtime/throttle.js';
-import { applySeed, loadSeed, type SeedCredentials, type SeedDocument } from './seeds/apply-seed.js';
+import type { SeedCredentials, SeedDocument } from './seeds/apply-seed.js';
 import { loadOrCreateHostKey, startGitSsh } from './ssh/git-ssh.js';
 import { StateStore } from './state/state-store.js';
 import { loadOrCreateTls } from './tls.js';
@@ -98,6 +98,8 @@ export async function startSimulator(o: StartSimulatorOptions = {}): Promise<Run
   const credentialsFile = path.join(dataDir, 'seed-credentials.json');
   let credentials: SeedCredentials = { users: [], servicePrincipals: [] };
   if (store.state.hosts.length === 0 && o.seed !== 'empty') {
+    // Seeding code (schemas, YAML) loads only when a new state directory is seeded, so restarts start faster.
+    const { applySeed, loadSeed } = await import('./seeds/apply-seed.js');
     const seed = typeof o.seed === 'object' ? o.seed : await loadSeed(o.seed ?? 'demo');
     credentials = await applySeed(control, seed, { dataDir });
     // The seeded users' tokens and keys are the simulator's own test credentials; they are kept so a restart

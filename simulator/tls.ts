@@ -1,6 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { generate } from 'selfsigned';
 
 export interface SimulatorTls {
   key: string;
@@ -24,6 +23,8 @@ export async function loadOrCreateTls(dir: string): Promise<SimulatorTls> {
     // Not there yet (or half there): make a new set.
   }
   await mkdir(dir, { recursive: true });
+  // Loaded only to make a certificate: node-forge behind it takes a tenth of a second to load.
+  const { generate } = await import('selfsigned');
   const notAfterDate = new Date(Date.now() + 5 * 365 * 86_400_000);
   const ca = await generate([{ name: 'commonName', value: 'azdo-connect simulator CA' }], {
     keySize: 2048,

@@ -3,4 +3,4 @@ import { startSimulator } from '../../simulator/index.js';
 
 const sim = await startSimulator({ seed: process.argv[2] ?? 'demo', ...(process.argv[3] ? { dataDir: process.argv[3] } : {}) });
 process.stdout.write(`${JSON.stringify(sim.ready)}\n`);
-process.once('SIGTERM', () => void sim.stop().then(() => process.exit(0)));
+process.once('SIGINT', () => void sim.stop().then(() => process.exit(0)));
