@@ -1,9 +1,9 @@
 // Turns the options `connection add` and `connection edit` share into the service's input: the credential (read from
 // files, variables or prompts, or generated), custom headers, TLS and SSH settings.
-import { access } from 'node:fs/promises';
+import { access, unlink } from 'node:fs/promises';
 import type { ConnectionChanges, CredentialInput, CustomHeaderInput } from '../connections/connection-input.js';
 import { fieldError } from '../connections/connection-errors.js';
-import { generateSshKeyPair, importSshPrivateKey, SshKeyErrorCodes, type SshKeyPair } from '../credentials/ssh-keys.js';
+import { generateSshKeyPair, importSshPrivateKey, SshKeyErrorCodes, writePrivateKeyFile, type SshKeyPair } from '../credentials/ssh-keys.js';
 import { AzdoError } from '../errors/azdo-error.js';
 import { CLI_USAGE, registerSecret, type CliOutput } from './cli-output.js';
 import { readSecret, readTextFile, secretMissing } from './secret-input.js';
@@ -46,6 +46,27 @@ export interface TargetOptions {
 export interface GeneratedKey {
   pair: SshKeyPair;
   file: string;
+}
+
+/**
+ * Saves a connection (add or edit) whose generated private key must be on disk once, and only if the save succeeds:
+ * the key file is written in the save's `beforeSave` step and removed again if the save then fails, so nothing
+ * points at a key of a connection that does not exist.
+ */
+export async function saveWithGeneratedKey<T>(generated: GeneratedKey | undefined, save: (o: { beforeSave?: () => Promise<void> }) => Promise<T>): Promise<T> {
+  if (!generated) return save({});
+  let written = false;
+  try {
+    return await save({
+      beforeSave: async () => {
+        await writePrivateKeyFile(generated.file, generated.pair.privateKey);
+        written = true;
+      },
+    });
+  } catch (error) {
+    if (written) await unlink(generated.file).catch(() => undefined);
+    throw error;
+  }
 }
 
 type CredentialType = CredentialInput['type'];

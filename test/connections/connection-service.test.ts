@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionService } from '../../src/connections/connection-service.js';
 import type { ConnectionInput } from '../../src/connections/connection-input.js';
 import { Vault } from '../../src/credentials/vault.js';
-import { AzdoError } from '../../src/errors/azdo-error.js';
 import type { Store } from '../../src/store/open-store.js';
 import { DIALECTS, testStores } from '../store/test-stores.js';
+import { rejection } from '../helpers/rejection.js';
 
 const exec = promisify(execFile);
 const stores = testStores();
@@ -48,15 +48,6 @@ async function rows(store: Store): Promise<string> {
   return JSON.stringify({ connections, secrets });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<AzdoError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AzdoError);
-    return error as AzdoError;
-  }
-  throw new Error('expected a rejection');
-}
 
 function pat(name: string, overrides: Partial<ConnectionInput> = {}): ConnectionInput {
   return { name, url: 'https://dev.azure.com/fabrikam', credential: { type: 'pat', token: PAT }, ...overrides };

@@ -5,7 +5,7 @@ import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import { parseAzureUrl } from '../../src/azure/urls.js';
-import { AzdoError } from '../../src/errors/azdo-error.js';
+import type { AzdoError } from '../../src/errors/azdo-error.js';
 import {
   assertCredentialFitsDeployment,
   AZURE_DEVOPS_SCOPE,
@@ -14,6 +14,7 @@ import {
   ServicePrincipalTokenSource,
   validateServicePrincipalInput,
 } from '../../src/credentials/service-principal.js';
+import { rejection } from '../helpers/rejection.js';
 
 let sim: RunningSimulator;
 let tenantId: string;
@@ -51,15 +52,6 @@ async function tokenRequests(since: number): Promise<number> {
   return log.requests.filter((r) => r.url.includes('/oauth2/v2.0/token')).length;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<AzdoError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AzdoError);
-    return error as AzdoError;
-  }
-  throw new Error('expected a rejection');
-}
 
 function expectNoSecret(error: AzdoError, secret: string): void {
   const everything = [error.message, error.hint, JSON.stringify(error.details), JSON.stringify(error), String(error.stack), inspect(error, { depth: 10 })].join('\n');

@@ -4,8 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AzdoError } from '../../src/errors/azdo-error.js';
+import type { AzdoError } from '../../src/errors/azdo-error.js';
 import { importSshPrivateKey, SshKeyErrorCodes, validateSshPublicKey } from '../../src/credentials/ssh-keys.js';
+import { rejection } from '../helpers/rejection.js';
 
 const exec = promisify(execFile);
 const PASSPHRASE = 'correct horse battery';
@@ -39,15 +40,6 @@ async function make(name: string, o: { type?: string; bits?: number; format?: 'P
   keys[name] = { file, text: await readFile(file, 'utf8'), publicKey, fingerprint };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<AzdoError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AzdoError);
-    return error as AzdoError;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** The base64 lines of a key: none of them may appear in an error. */
 function bodyLines(text: string): string[] {

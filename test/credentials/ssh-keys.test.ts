@@ -5,7 +5,6 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../simulator/index.js';
-import { AzdoError } from '../../src/errors/azdo-error.js';
 import {
   generateSshKeyPair,
   importSshPrivateKey,
@@ -14,6 +13,7 @@ import {
   writePrivateKeyFile,
   type SshKeyPair,
 } from '../../src/credentials/ssh-keys.js';
+import { rejection } from '../helpers/rejection.js';
 
 const exec = promisify(execFile);
 
@@ -28,15 +28,6 @@ async function run(file: string, args: string[]): Promise<{ code: number; stdout
   }
 }
 
-async function rejection(promise: Promise<unknown>): Promise<AzdoError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AzdoError);
-    return error as AzdoError;
-  }
-  throw new Error('expected a rejection');
-}
 
 let dir: string;
 let pair: SshKeyPair;

@@ -20,6 +20,7 @@ import {
   type SecretOwner,
 } from '../../src/store/secrets-repo.js';
 import { DIALECTS, testStores } from '../store/test-stores.js';
+import { rejection } from '../helpers/rejection.js';
 
 const stores = testStores();
 afterAll(() => stores.cleanup());
@@ -36,14 +37,6 @@ function catchAzdo(action: () => unknown): AzdoError {
   throw new Error('expected an AzdoError');
 }
 
-async function rejection(promise: Promise<unknown>): Promise<AzdoError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AzdoError);
-  return error as AzdoError;
-}
 
 function flipFirstByte(base64: string): string {
   const bytes = Buffer.from(base64, 'base64');

@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAzureUrl } from '../../src/azure/urls.js';
-import { AzdoError } from '../../src/errors/azdo-error.js';
 import { newId } from '../../src/store/columns.js';
 import {
   deleteConnection,
@@ -16,6 +15,7 @@ import { DEFAULT_WORKSPACE_ID } from '../../src/store/default-workspace.js';
 import type { Store } from '../../src/store/open-store.js';
 import { CONNECTION_OWNER, listSecrets, type NewSecret } from '../../src/store/secrets-repo.js';
 import { DIALECTS, testStores } from './test-stores.js';
+import { rejection } from '../helpers/rejection.js';
 
 const stores = testStores();
 afterAll(() => stores.cleanup());
@@ -55,14 +55,6 @@ async function secretsOf(store: Store, id: string) {
   return listSecrets(store.db, { ownerType: CONNECTION_OWNER, ownerId: id });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<AzdoError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AzdoError);
-  return error as AzdoError;
-}
 
 async function addWorkspace(store: Store): Promise<string> {
   const id = newId();

@@ -5,23 +5,15 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AzdoError } from '../../src/errors/azdo-error.js';
 import { migrations } from '../../src/store/migrations/index.js';
 import { openStore, SQLITE_FILE_NAME } from '../../src/store/open-store.js';
 import { storeOptionsFromEnv } from '../../src/store/store-options-from-env.js';
 import { DIALECTS, POSTGRES_URL, testStores } from './test-stores.js';
+import { rejection } from '../helpers/rejection.js';
 
 const stores = testStores();
 afterAll(() => stores.cleanup());
 
-async function rejection(promise: Promise<unknown>): Promise<AzdoError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AzdoError);
-  return error as AzdoError;
-}
 
 describe.each(DIALECTS)('openStore on %s', (dialect) => {
   it('creates the tables and the default workspace on first open', async () => {

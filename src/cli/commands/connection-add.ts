@@ -1,9 +1,7 @@
-import { unlink } from 'node:fs/promises';
 import { openConnectionService } from '../../connections/open-connection-service.js';
-import { writePrivateKeyFile } from '../../credentials/ssh-keys.js';
 import { ExitCode, runCommand } from '../cli-output.js';
 import { credentialSummary, expiryText, generatedKeyAdvice, viewJson } from '../connection-format.js';
-import { credentialFromOptions, headersFromOptions, targetFromOptions, type CredentialOptions, type TargetOptions } from '../connection-options.js';
+import { credentialFromOptions, headersFromOptions, targetFromOptions, type CredentialOptions, type TargetOptions, saveWithGeneratedKey } from '../connection-options.js';
 import { testAndPrint, type HostKeyOptions } from './connection-test.js';
 
 export interface ConnectionAddOptions extends CredentialOptions, TargetOptions, HostKeyOptions {
@@ -23,24 +21,7 @@ export async function runConnectionAdd(o: ConnectionAddOptions): Promise<void> {
     const input = { name: o.name, url: o.url, ...(credential ? { credential } : {}), customHeaders, ...target };
     const service = await openConnectionService();
     try {
-      let written = false;
-      let view;
-      try {
-        view = await service.addConnection(input, {
-          ...(generated
-            ? {
-                beforeSave: async () => {
-                  await writePrivateKeyFile(generated.file, generated.pair.privateKey);
-                  written = true;
-                },
-              }
-            : {}),
-        });
-      } catch (error) {
-        // The key file belongs to a connection that was not saved: nothing should point at it.
-        if (written && generated) await unlink(generated.file).catch(() => undefined);
-        throw error;
-      }
+      const view = await saveWithGeneratedKey(generated, (o) => service.addConnection(input, o));
       out.print(`Added connection '${view.name}': ${view.url} (${view.kind}), ${credentialSummary(view.credential)}; ${expiryText(view)}.`);
       const result: Record<string, unknown> = { connection: viewJson(view) };
       if (generated) {

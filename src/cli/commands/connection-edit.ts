@@ -1,11 +1,9 @@
-import { unlink } from 'node:fs/promises';
 import type { ConnectionChanges, CustomHeaderInput } from '../../connections/connection-input.js';
 import { openConnectionService } from '../../connections/open-connection-service.js';
-import { writePrivateKeyFile } from '../../credentials/ssh-keys.js';
 import { AzdoError } from '../../errors/azdo-error.js';
 import { CLI_USAGE, ExitCode, runCommand } from '../cli-output.js';
 import { generatedKeyAdvice, viewJson } from '../connection-format.js';
-import { credentialFromOptions, headersFromOptions, targetFromOptions, type CredentialOptions, type TargetOptions } from '../connection-options.js';
+import { credentialFromOptions, headersFromOptions, targetFromOptions, type CredentialOptions, type TargetOptions, saveWithGeneratedKey } from '../connection-options.js';
 import { testAndPrint, type HostKeyOptions } from './connection-test.js';
 
 export interface ConnectionEditOptions extends CredentialOptions, TargetOptions, HostKeyOptions {
@@ -53,24 +51,9 @@ export async function runConnectionEdit(connection: string, o: ConnectionEditOpt
       if (changed.length === 0) {
         throw new AzdoError(CLI_USAGE, 'Nothing to change was given.', 'Give the options for what should change, e.g. --description, --pat-file, --url; see `azdo-connect connection edit --help`.');
       }
-      let written = false;
-      let view;
-      try {
-        view = await service.editConnection(current.id, changes, {
-          expectedVersion: o.expectedVersion ?? current.version,
-          ...(generated
-            ? {
-                beforeSave: async () => {
-                  await writePrivateKeyFile(generated.file, generated.pair.privateKey);
-                  written = true;
-                },
-              }
-            : {}),
-        });
-      } catch (error) {
-        if (written && generated) await unlink(generated.file).catch(() => undefined);
-        throw error;
-      }
+      const view = await saveWithGeneratedKey(generated, (save) =>
+        service.editConnection(current.id, changes, { expectedVersion: o.expectedVersion ?? current.version, ...save }),
+      );
       out.print(`Updated connection '${view.name}' (${changed.join(', ')}); now version ${view.version}.`);
       const result: Record<string, unknown> = { connection: viewJson(view), changed };
       if (generated) {
