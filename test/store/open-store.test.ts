@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, NO_MIGRATIONS, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrations } from '../../src/store/migrations/index.js';
@@ -43,7 +43,7 @@ describe.each(DIALECTS)('openStore on %s', (dialect) => {
       provider: { getMigrations: () => Promise.resolve(migrations) },
       ...(store.schema ? { migrationTableSchema: store.schema } : {}),
     });
-    const down = await migrator.migrateDown();
+    const down = await migrator.migrateTo(NO_MIGRATIONS);
     expect(down.error).toBeUndefined();
     // PostgreSQL lists every schema's tables; other tests' schemas live in the same database.
     const tables = (await store.db.introspection.getTables()).filter((t) => t.schema === store.schema).map((t) => t.name);
