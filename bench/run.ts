@@ -2,10 +2,12 @@
 import { print, type Check } from './bench-util.js';
 import { simulatorBenchmarks } from './simulator.bench.js';
 import { connectionBenchmarks } from './connections.bench.js';
+import { repositoryBenchmarks } from './repositories.bench.js';
 
 const checks: Check[] = [];
 checks.push(...(await simulatorBenchmarks()));
 checks.push(...(await connectionBenchmarks()));
+checks.push(...(await repositoryBenchmarks()));
 
 print(
   'Summary',

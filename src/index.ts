@@ -13,3 +13,9 @@ export { generateSshKeyPair, importSshPrivateKey, validateSshPublicKey, writePri
 export { ServicePrincipalTokenSource, validateServicePrincipalInput } from './credentials/service-principal.js';
 export { Vault } from './credentials/vault.js';
 export { openStore } from './store/index.js';
+export * as repositories from './repositories/browse-service.js';
+export { resolveUrl, type ResolvedObject } from './repositories/resolve.js';
+export { resolveRepositoryArgument, type RepositoryTarget } from './repositories/repository-target.js';
+export { assertSelected, getRepositorySelection, selectRepositories, type RepositorySelection } from './repositories/selection.js';
+export * from './repositories/mirror-service.js';
+export { answerCredentialRequest } from './git/credential-helper.js';

@@ -127,9 +127,14 @@ function runBackend(
     GATEWAY_INTERFACE: 'CGI/1.1',
     SERVER_PROTOCOL: `HTTP/${req.httpVersion}`,
     // git enables receive-pack only when REMOTE_USER is non-empty; the app authenticates, so never let git refuse.
-    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_COUNT: '3',
     GIT_CONFIG_KEY_0: 'http.receivepack',
     GIT_CONFIG_VALUE_0: 'true',
+    // Azure Repos serves partial clones (--filter=blob:none) and the blobs fetched on demand afterwards.
+    GIT_CONFIG_KEY_1: 'uploadpack.allowFilter',
+    GIT_CONFIG_VALUE_1: 'true',
+    GIT_CONFIG_KEY_2: 'uploadpack.allowAnySHA1InWant',
+    GIT_CONFIG_VALUE_2: 'true',
   });
   const contentType = headerValue(req.headers['content-type']);
   if (contentType !== undefined) env.CONTENT_TYPE = contentType;

@@ -351,6 +351,14 @@ function childEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   // Inherited GIT_* (GIT_DIR, GIT_PROTOCOL, ...) would redirect or upgrade the git we run for the client.
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GIT_')) env[k] = v;
+  // Azure Repos serves partial clones (--filter=blob:none) and the blobs fetched on demand afterwards.
+  Object.assign(env, {
+    GIT_CONFIG_COUNT: '2',
+    GIT_CONFIG_KEY_0: 'uploadpack.allowFilter',
+    GIT_CONFIG_VALUE_0: 'true',
+    GIT_CONFIG_KEY_1: 'uploadpack.allowAnySHA1InWant',
+    GIT_CONFIG_VALUE_1: 'true',
+  });
   return env;
 }
 

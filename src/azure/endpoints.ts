@@ -1,5 +1,7 @@
 import { AzdoError } from '../errors/azdo-error.js';
 import type { Deployment } from './urls.js';
+import { matchKnownServer } from './urls/deployment.js';
+import { splitUrl, type RawUrl } from './urls/raw-url.js';
 
 export const ENDPOINT_INVALID = 'AZDO_ENDPOINT_INVALID';
 
@@ -74,4 +76,42 @@ export function apiBaseUrl(
     return `${e.servicesUrl.replace(/\/+$/, '')}/${encodeURIComponent(c.deployment.organization)}`;
   }
   return c.url.replace(/\/+$/, '');
+}
+
+function effectivePort(raw: RawUrl): number {
+  return raw.port ?? (raw.scheme === 'http' ? 80 : raw.scheme === 'ssh' ? 22 : 443);
+}
+
+/**
+ * The public Services form (`https://dev.azure.com/...`, `git@ssh.dev.azure.com:v3/...`) of a URL that a stand-in for
+ * Azure DevOps Services (the simulator, through AZDO_CONNECT_SERVICES_URL and AZDO_CONNECT_SERVICES_SSH) handed out,
+ * so it maps to the Services connection it belongs to. With Microsoft's own endpoints, and for every URL not under
+ * the stand-in, the input comes back unchanged. A stand-in may also serve Server collections on the same origin:
+ * URLs under a known Server collection stay Server URLs.
+ */
+export function servicesEquivalentUrl(input: string, e: ServiceEndpoints, o: { knownServers?: readonly Deployment[] } = {}): string {
+  const simulatedHttp = e.servicesUrl.replace(/\/+$/, '').toLowerCase() !== DEFAULT_ENDPOINTS.servicesUrl;
+  const simulatedSsh = e.sshHost.toLowerCase() !== DEFAULT_ENDPOINTS.sshHost || e.sshPort !== DEFAULT_ENDPOINTS.sshPort;
+  if (!simulatedHttp && !simulatedSsh) return input;
+  let raw: RawUrl;
+  let base: RawUrl;
+  try {
+    raw = splitUrl(input);
+    base = splitUrl(e.servicesUrl);
+  } catch {
+    return input;
+  }
+  const query = [...raw.params].map(([k, v]) => (v === '' ? k : `${k}=${v}`)).join('&');
+  const tail = query === '' ? '' : `?${query}`;
+  if (raw.scheme === 'ssh') {
+    const fits = simulatedSsh && raw.host.toLowerCase() === e.sshHost.toLowerCase() && effectivePort(raw) === e.sshPort;
+    if (!fits || raw.segments[0]?.toLowerCase() !== 'v3') return input;
+    return `git@ssh.dev.azure.com:${raw.segments.join('/')}`;
+  }
+  const sameOrigin = simulatedHttp && raw.scheme === base.scheme && raw.host.toLowerCase() === base.host.toLowerCase() && effectivePort(raw) === effectivePort(base);
+  const under = base.segments.every((s, i) => raw.segments[i]?.toLowerCase() === s.toLowerCase());
+  if (!sameOrigin || !under) return input;
+  if (matchKnownServer(raw, o.knownServers)) return input;
+  const rest = raw.segments.slice(base.segments.length);
+  return `https://dev.azure.com/${rest.join('/')}${tail}`;
 }

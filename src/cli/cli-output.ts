@@ -23,15 +23,20 @@ export const CLI_ENV_MISSING = 'AZDO_CLI_ENV_MISSING';
 export const UNEXPECTED = 'AZDO_UNEXPECTED';
 
 const NOT_FOUND = new Set(['AZDO_CONNECTION_NOT_FOUND', 'AZDO_WORKSPACE_NOT_FOUND']);
-const CONFLICT = new Set(['AZDO_CONNECTION_NAME_TAKEN', 'AZDO_STORE_CONFLICT', 'AZDO_SSH_KEY_FILE_EXISTS']);
+/** Beside codes ending in _NOT_FOUND: a repository that exists but cannot be read through this connection. */
+const UNREACHABLE = new Set(['AZDO_REPOSITORY_NOT_SELECTED', 'AZDO_REPOSITORY_EMPTY', 'AZDO_REPOSITORY_DISABLED', 'AZDO_REPOSITORY_NO_CONNECTION']);
+/** The command line must say more (which connection). */
+const USAGE = new Set(['AZDO_REPOSITORY_AMBIGUOUS_CONNECTION']);
+const CONFLICT = new Set(['AZDO_CONNECTION_NAME_TAKEN', 'AZDO_STORE_CONFLICT', 'AZDO_SSH_KEY_FILE_EXISTS', 'AZDO_MIRROR_BUSY']);
 const CANCELLED = new Set([CLI_CANCELLED, CLI_CONFIRMATION_REQUIRED]);
 /** Codes about what the user typed or pasted, beyond those ending in _INVALID and those naming a field. */
-const INPUT = /^AZDO_(URL_|PAT_|SSH_KEY_|SP_INPUT_|SP_SERVER_|HEADER_|TLS_CA_|CLI_SECRET_|CLI_FILE_|CLI_ENV_)/;
+const INPUT = /^AZDO_(URL_|PAT_|SSH_KEY_|SP_INPUT_|SP_SERVER_|HEADER_|TLS_CA_|CLI_SECRET_|CLI_FILE_|CLI_ENV_|PATH_IS_FOLDER$|REPOSITORY_CONNECTION_MISMATCH$|REPOSITORY_NEEDS_HTTP_CREDENTIAL$)/;
 
 export function exitCodeOf(error: unknown): number {
   if (!(error instanceof AzdoError)) return ExitCode.UNEXPECTED;
   if (error.code === CLI_USAGE) return ExitCode.USAGE;
-  if (NOT_FOUND.has(error.code)) return ExitCode.NOT_FOUND;
+  if (USAGE.has(error.code)) return ExitCode.USAGE;
+  if (NOT_FOUND.has(error.code) || UNREACHABLE.has(error.code) || error.code.endsWith('_NOT_FOUND')) return ExitCode.NOT_FOUND;
   if (CONFLICT.has(error.code)) return ExitCode.CONFLICT;
   if (CANCELLED.has(error.code)) return ExitCode.CANCELLED;
   if (error.details?.field !== undefined || error.code.endsWith('_INVALID') || INPUT.test(error.code)) return ExitCode.INPUT_INVALID;

@@ -15,6 +15,10 @@ export interface Database {
   workspaces: WorkspacesTable;
   connections: ConnectionsTable;
   secrets: SecretsTable;
+  repository_selections: RepositorySelectionsTable;
+  selected_repositories: SelectedRepositoriesTable;
+  mirrors: MirrorsTable;
+  hidden_commits: HiddenCommitsTable;
 }
 
 export interface WorkspacesTable {
@@ -77,4 +81,52 @@ export interface SecretsTable {
   ciphertext: string;
   tag: string;
   created_at: Immutable<Timestamp>;
+}
+
+/** Per connection: every repository ('all', also when there is no row) or only those in selected_repositories. */
+export interface RepositorySelectionsTable {
+  connection_id: Immutable<string>;
+  mode: 'all' | 'list';
+  updated_at: Timestamp;
+}
+
+export interface SelectedRepositoriesTable {
+  connection_id: Immutable<string>;
+  /** Azure DevOps' repository id: it survives renames. */
+  repository_id: Immutable<string>;
+  /** The project's and repository's names when selected, for showing and for matching names without an id. */
+  project: string;
+  name: string;
+  added_at: Immutable<Timestamp>;
+}
+
+export type MirrorStatus = 'missing' | 'ready' | 'empty';
+
+/** One bare git mirror per (connection, repository), under {data}/mirrors/{connection_id}/{repository_id}.git. */
+export interface MirrorsTable {
+  connection_id: Immutable<string>;
+  /** Azure DevOps' repository id; over SSH alone (no REST), `name:` and a hash of the lower-cased names. */
+  repository_id: Immutable<string>;
+  project: string;
+  name: string;
+  /** Lower-cased "project/name", to find a mirror by the names users type. */
+  name_key: string;
+  path: string;
+  /** 'missing' until a fetch completes; then 'ready', or 'empty' for a repository without commits. */
+  status: MirrorStatus;
+  /** 'blob:none' for a partial clone. */
+  filter: string | null;
+  last_fetched_at: Timestamp | null;
+  last_attempt_at: Timestamp | null;
+  /** JSON {code, message, at} of the last failed fetch; null after a success. */
+  last_error: JsonText | null;
+  created_at: Immutable<Timestamp>;
+}
+
+/** Commits hidden from pickers; the commits themselves stay in the mirror. */
+export interface HiddenCommitsTable {
+  connection_id: Immutable<string>;
+  repository_id: Immutable<string>;
+  commit_id: Immutable<string>;
+  hidden_at: Timestamp;
 }

@@ -2,7 +2,11 @@
 // Names sort by date: Kysely runs them in name order and refuses a database that ran one this build lacks.
 import type { Migration } from 'kysely';
 import * as initial from './2026-11-22-0001-initial.js';
+import * as repositorySelection from './2026-11-22-0002-repository-selection.js';
+import * as mirrors from './2026-11-22-0003-mirrors.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22-0001-initial': initial,
+  '2026-11-22-0002-repository-selection': repositorySelection,
+  '2026-11-22-0003-mirrors': mirrors,
 };
