@@ -19,3 +19,5 @@ export { resolveRepositoryArgument, type RepositoryTarget } from './repositories
 export { assertSelected, getRepositorySelection, selectRepositories, type RepositorySelection } from './repositories/selection.js';
 export * from './repositories/mirror-service.js';
 export { answerCredentialRequest } from './git/credential-helper.js';
+export { snapshotRepository } from './repositories/snapshot-service.js';
+export { createSnapshot } from './git/snapshot.js';

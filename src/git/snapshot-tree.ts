@@ -1,6 +1,5 @@
-// What a snapshot reads from a repository before writing anything: the commit's file list (one `git ls-tree`), its
-// `.azdoignore` rules, its `.gitmodules` and the commit's date. Paths stay raw bytes beside their text, since git
-// allows names that are not UTF-8 and the temporary index must be given back exactly what git printed.
+// What a snapshot with submodules reads before writing anything: the commit's submodule links and special files
+// (one `git ls-tree`), its `.azdoignore` rules and its `.gitmodules`, as git itself parses them.
 import ignore, { type Ignore } from 'ignore';
 import { gitBytes, splitNul } from './git-bytes.js';
 
@@ -12,12 +11,9 @@ export interface TreeEntry {
   mode: string;
   oid: string;
   path: string;
-  rawPath: Buffer;
 }
 
 export interface TreeListing {
-  /** Files and symbolic links. */
-  blobs: TreeEntry[];
   /** Submodule links (gitlinks): the pinned commit is `oid`. */
   links: TreeEntry[];
   /** The root `.azdoignore` and `.gitmodules`, when they are files. */
@@ -25,21 +21,19 @@ export interface TreeListing {
   gitmodules?: TreeEntry;
 }
 
-/** Every file, symbolic link and submodule link of a commit, in one process. */
+/** A commit's submodule links, `.azdoignore` and `.gitmodules`, from one listing of the whole tree. */
 export async function listTree(gitDir: string, commit: string, env?: Record<string, string>): Promise<TreeListing> {
   const output = await gitBytes(['ls-tree', '-r', '-z', '--full-tree', commit], { gitDir, ...(env ? { env } : {}) });
-  const listing: TreeListing = { blobs: [], links: [] };
+  const listing: TreeListing = { links: [] };
   for (const record of splitNul(output)) {
     // "<mode> SP <type> SP <oid> TAB <path>"
     const tab = record.indexOf(9);
     const [mode = '', , oid = ''] = record.toString('latin1', 0, tab).split(' ');
-    const rawPath = record.subarray(tab + 1);
-    const entry: TreeEntry = { mode, oid, path: rawPath.toString('utf8'), rawPath };
+    const entry: TreeEntry = { mode, oid, path: record.toString('utf8', tab + 1) };
     if (mode === '160000') listing.links.push(entry);
-    else {
-      listing.blobs.push(entry);
-      if (mode !== '120000' && entry.path === IGNORE_FILE) listing.ignoreFile = entry;
-      if (mode !== '120000' && entry.path === GITMODULES) listing.gitmodules = entry;
+    else if (mode === '100644' || mode === '100755') {
+      if (entry.path === IGNORE_FILE) listing.ignoreFile = entry;
+      else if (entry.path === GITMODULES) listing.gitmodules = entry;
     }
   }
   return listing;

@@ -17,7 +17,8 @@ import { commitNotInRepository, outputFailure, submodulesMissing } from './snaps
 import { SnapshotOutput } from './snapshot-output.js';
 import { gitDirOf, planSnapshot, type SubmoduleReport, type SubmoduleResolver } from './snapshot-plan.js';
 import { listTree } from './snapshot-tree.js';
-import { NeedsPlan, PieceList, type FilterContext, type LinkPlan } from './tar-filter.js';
+import { PieceList } from './tar-blocks.js';
+import { NeedsPlan, type FilterContext, type LinkPlan } from './tar-filter.js';
 
 export { IGNORE_FILE } from './snapshot-tree.js';
 export type { SubmoduleLink, SubmoduleReport, SubmoduleResolver, SubmoduleSource } from './snapshot-plan.js';

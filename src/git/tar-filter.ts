@@ -12,8 +12,8 @@
 // folder, is replaced by its own archive (the driver splices it in), left out, or kept empty when missing.
 import type { Ignore } from 'ignore';
 import { IGNORE_FILE, ignoreRules } from './snapshot-tree.js';
+import { BLOCK, number, padded, paxRecords, text, type PieceList } from './tar-blocks.js';
 
-const BLOCK = 512;
 
 /** What to do with the submodule link at a path. */
 export type LinkPlan = { status: 'included'; gitDir: string; commit: string; files: number } | { status: 'ignored' } | { status: 'missing' };
@@ -25,47 +25,6 @@ export type LinkPlan = { status: 'included'; gitDir: string; commit: string; fil
 export class NeedsPlan extends Error {
   constructor(readonly why: string) {
     super(why);
-  }
-}
-
-/**
- * Output pieces in order, for the driver to write. Pieces that lie next to each other in memory (an entry's header and
- * data passed through from the same input chunk, the next entry's, ...) are joined into one view as they come, so a
- * stretch of the archive that passes through goes out as one piece, not two per file.
- */
-export class PieceList {
-  #pieces: Buffer[] = [];
-  #buffer: ArrayBufferLike | undefined;
-  #offset = 0;
-  #length = 0;
-  bytes = 0;
-
-  push(piece: Buffer): void {
-    if (piece.length === 0) return;
-    this.bytes += piece.length;
-    if (piece.buffer === this.#buffer && piece.byteOffset === this.#offset + this.#length) {
-      this.#length += piece.length;
-      return;
-    }
-    this.#close();
-    this.#buffer = piece.buffer;
-    this.#offset = piece.byteOffset;
-    this.#length = piece.length;
-  }
-
-  /** Everything pushed so far, emptied. */
-  take(): Buffer[] {
-    this.#close();
-    const pieces = this.#pieces;
-    this.#pieces = [];
-    this.bytes = 0;
-    return pieces;
-  }
-
-  #close(): void {
-    if (this.#buffer !== undefined) this.#pieces.push(Buffer.from(this.#buffer, this.#offset, this.#length));
-    this.#buffer = undefined;
-    this.#length = 0;
   }
 }
 
@@ -103,47 +62,6 @@ interface Entry {
   type: string;
   size: number;
   header: Buffer[];
-}
-
-const padded = (size: number): number => Math.ceil(size / BLOCK) * BLOCK;
-
-function text(block: Buffer, start: number, length: number): string {
-  const end = block.indexOf(0, start);
-  return block.toString('utf8', start, end === -1 || end > start + length ? start + length : end);
-}
-
-function number(block: Buffer, start: number, length: number): number {
-  // Base-256 (high bit set) for sizes beyond what 11 octal digits hold.
-  if ((block[start]! & 0x80) !== 0) {
-    let value = block[start]! & 0x7f;
-    for (let i = start + 1; i < start + length; i++) value = value * 256 + block[i]!;
-    return value;
-  }
-  // Octal digits, padded with spaces or NULs on either side.
-  let value = 0;
-  for (let i = start; i < start + length; i++) {
-    const c = block[i]!;
-    if (c >= 0x30 && c <= 0x37) value = value * 8 + (c - 0x30);
-    else if (value > 0) break;
-  }
-  return value;
-}
-
-/** `length keyword=value\n` records. */
-function paxRecords(data: Buffer): Map<string, string> {
-  const records = new Map<string, string>();
-  let at = 0;
-  while (at < data.length) {
-    const space = data.indexOf(0x20, at);
-    if (space === -1) break;
-    const length = Number(data.toString('latin1', at, space));
-    if (!Number.isInteger(length) || length <= 0) break;
-    const record = data.toString('utf8', space + 1, at + length - 1);
-    const eq = record.indexOf('=');
-    if (eq > 0) records.set(record.slice(0, eq), record.slice(eq + 1));
-    at += length;
-  }
-  return records;
 }
 
 export class TarFilter {

@@ -13,9 +13,8 @@ import { SnapshotErrorCodes } from '../git/snapshot-errors.js';
 import { withoutPassword } from '../git/snapshot-tree.js';
 import { ensureMirror, fetchRepository, type EnsuredMirror, type FetchRepositoryOptions } from './mirror-service.js';
 import { repositoryEmpty } from './repository-errors.js';
-import type { RepositoryTarget } from './repository-target.js';
+import { describeDeployment, type RepositoryTarget } from './repository-target.js';
 import { resolveSubmoduleUrl } from './submodule-url.js';
-import { describeDeployment } from './repository-target.js';
 
 export interface SnapshotRepositoryOptions extends Omit<FetchRepositoryOptions, 'filter'> {
   /** Write the snapshot even when submodules cannot be included; they are still reported. */

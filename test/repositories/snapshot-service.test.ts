@@ -9,6 +9,7 @@ import type { Connection } from '../../src/connections/connection.js';
 import type { ConnectionService } from '../../src/connections/connection-service.js';
 import { knownHostsLine, scanHostKeys } from '../../src/connections/doctor/ssh-host-keys.js';
 import { openConnectionService } from '../../src/connections/open-connection-service.js';
+import { fetchRepository } from '../../src/repositories/mirror-service.js';
 import { snapshotRepository } from '../../src/repositories/snapshot-service.js';
 import { bareRepo, tarFiles, tarRead } from '../git/snapshot-repos.js';
 import { rejection } from '../helpers/rejection.js';
@@ -172,6 +173,23 @@ describe('snapshotRepository', () => {
     const result = await snapshotRepository(connections, target, 'with-ignore', file, { dataDir });
     expect(await tarFiles(file)).toEqual(['.azdoignore', 'src/dates.ts', 'src/strings.ts']);
     expect(result).toMatchObject({ ignoreFile: true, skippedPaths: 1, files: 3, ref: 'with-ignore', commit: await tipOf('fabrikam', 'Platform', 'shared-lib', 'with-ignore') });
+  });
+
+  it('snapshots from a partial mirror, whose file contents git fetches with the connection credential as it needs them', async () => {
+    const alice = sim.ready.users.find((u) => u.name === 'alice@example.com')!;
+    const pat = alice.pats.find((p) => p.name === 'full')!.token;
+    await connections.addConnection({ name: 'partial', url: 'https://dev.azure.com/fabrikam', credential: { type: 'pat', token: pat } });
+    try {
+      const target = { connection: await connection('partial'), project: 'Fabrikam Fiber', repository: 'web' };
+      const fetched = await fetchRepository(connections, target, { dataDir, filter: 'blob:none' });
+      expect(fetched.mirror.partial).toBe(true);
+      const file = out();
+      const result = await snapshotRepository(connections, target, 'main', file, { dataDir, fetch: false });
+      expect(result.files).toBe(5);
+      expect(await tarRead(file, 'src/contact.html')).toBe('<h1>Contact us</h1>\n');
+    } finally {
+      await connections.removeConnection('partial');
+    }
   });
 
   it('takes a tag or a commit id as well as a branch', async () => {
