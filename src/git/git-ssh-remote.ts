@@ -13,6 +13,7 @@ import { writePrivateKeyFile } from '../credentials/ssh-keys.js';
 import { AzdoError } from '../errors/azdo-error.js';
 import { GitErrorCodes } from './git-errors.js';
 import { QUIET_GIT_ENV, type GitRemote } from './git-env.js';
+import { lockedDownSshOptions } from './ssh-options.js';
 
 const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{20,}={0,2}$/;
 
@@ -92,14 +93,7 @@ export async function sshRemote(
     }
     const command = [
       'ssh',
-      '-F', '/dev/null',
-      '-i', keyFile,
-      '-o', 'IdentitiesOnly=yes',
-      '-o', 'IdentityAgent=none',
-      '-o', 'BatchMode=yes',
-      '-o', 'StrictHostKeyChecking=yes',
-      '-o', `UserKnownHostsFile=${knownHostsFile}`,
-      '-o', 'GlobalKnownHostsFile=/dev/null',
+      ...lockedDownSshOptions(keyFile, knownHostsFile),
       '-o', 'UpdateHostKeys=no',
       ...hostOptions,
       '-o', 'ConnectTimeout=30',

@@ -11,6 +11,7 @@ import { DoctorCodes } from './doctor-codes.js';
 import type { DoctorReport } from './doctor-types.js';
 import { knownHostsLine, pinnedKeysFor, runProcess, scanHostKeys, type HostKey, type ProcessResult } from './ssh-host-keys.js';
 import { failure, sshVerdict } from './ssh-verdict.js';
+import { lockedDownSshOptions } from '../../git/ssh-options.js';
 
 export const SSH_CHECK_IDS = ['ssh-host-key', 'ssh-key', 'ssh-repository'] as const;
 
@@ -36,17 +37,7 @@ function sshTarget(i: SshInputs): { host: string; port: number; services: boolea
 }
 
 function sshOptions(keyFile: string, knownHostsFile: string, timeoutMs: number): string[] {
-  return [
-    '-F', '/dev/null',
-    '-i', keyFile,
-    '-o', 'IdentitiesOnly=yes',
-    '-o', 'IdentityAgent=none',
-    '-o', 'BatchMode=yes',
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', `UserKnownHostsFile=${knownHostsFile}`,
-    '-o', 'GlobalKnownHostsFile=/dev/null',
-    '-o', `ConnectTimeout=${Math.max(1, Math.ceil(timeoutMs / 1000))}`,
-  ];
+  return [...lockedDownSshOptions(keyFile, knownHostsFile), '-o', `ConnectTimeout=${Math.max(1, Math.ceil(timeoutMs / 1000))}`];
 }
 
 function shellQuote(value: string): string {
