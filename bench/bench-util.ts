@@ -15,8 +15,15 @@ export interface Check {
   name: string;
   ratio?: number;
   value: number;
+  /** Of `value`, for the summary (e.g. "ms"). */
+  unit?: string;
   target: string;
   ok: boolean;
+}
+
+/** A check as the summary shows it: its ratio, or its value and unit. */
+export function describeCheck(c: Check): string {
+  return c.ratio === undefined ? `${c.value.toFixed(0)}${c.unit ? ` ${c.unit}` : ''}` : `${c.ratio.toFixed(2)}x`;
 }
 
 /** Starts a TypeScript server script in its own process and waits for its JSON ready line. */

@@ -18,6 +18,7 @@ export { resolveUrl, type ResolvedObject } from './repositories/resolve.js';
 export { resolveRepositoryArgument, type RepositoryTarget } from './repositories/repository-target.js';
 export { assertSelected, getRepositorySelection, selectRepositories, type RepositorySelection } from './repositories/selection.js';
 export * from './repositories/mirror-service.js';
+export { connectionMirrorsDir, deleteConnectionMirrors } from './repositories/connection-mirrors.js';
 export { answerCredentialRequest } from './git/credential-helper.js';
 export { snapshotRepository } from './repositories/snapshot-service.js';
-export { createSnapshot } from './git/snapshot.js';
+export { createSnapshot, type ArchiveProgress } from './git/snapshot.js';

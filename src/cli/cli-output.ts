@@ -1,6 +1,7 @@
 // How every command prints: results to stdout (JSON with --json, text otherwise), errors with their code and hint,
 // and exit codes scripts can rely on. Every write passes through a redactor that knows each secret the command read.
 import { AzdoError } from '../errors/azdo-error.js';
+import { errorCategory, UNEXPECTED, type ErrorCategory } from '../errors/error-category.js';
 
 /** Documented in docs/cli.md; scripts depend on them, so they never change meaning. */
 export const ExitCode = {
@@ -20,35 +21,25 @@ export const CLI_CONFIRMATION_REQUIRED = 'AZDO_CLI_CONFIRMATION_REQUIRED';
 export const CLI_SECRET_MISSING = 'AZDO_CLI_SECRET_MISSING';
 export const CLI_FILE_UNREADABLE = 'AZDO_CLI_FILE_UNREADABLE';
 export const CLI_ENV_MISSING = 'AZDO_CLI_ENV_MISSING';
-export const UNEXPECTED = 'AZDO_UNEXPECTED';
+export { UNEXPECTED };
 
-const NOT_FOUND = new Set(['AZDO_CONNECTION_NOT_FOUND', 'AZDO_WORKSPACE_NOT_FOUND']);
-/** Beside codes ending in _NOT_FOUND: a repository that exists but cannot be read through this connection. */
-const UNREACHABLE = new Set([
-  'AZDO_REPOSITORY_NOT_SELECTED',
-  'AZDO_REPOSITORY_EMPTY',
-  'AZDO_REPOSITORY_DISABLED',
-  'AZDO_REPOSITORY_NO_CONNECTION',
-  'AZDO_SUBMODULE_OTHER_ORGANIZATION',
-  'AZDO_SUBMODULE_FETCH_FAILED',
-  'AZDO_SUBMODULE_NOT_CONFIGURED',
-]);
-/** The command line must say more (which connection). */
-const USAGE = new Set(['AZDO_REPOSITORY_AMBIGUOUS_CONNECTION']);
-const CONFLICT = new Set(['AZDO_CONNECTION_NAME_TAKEN', 'AZDO_STORE_CONFLICT', 'AZDO_SSH_KEY_FILE_EXISTS', 'AZDO_MIRROR_BUSY']);
-const CANCELLED = new Set([CLI_CANCELLED, CLI_CONFIRMATION_REQUIRED]);
-/** Codes about what the user typed or pasted, beyond those ending in _INVALID and those naming a field. */
-const INPUT = /^AZDO_(URL_|PAT_|SSH_KEY_|SP_INPUT_|SP_SERVER_|HEADER_|TLS_CA_|CLI_SECRET_|CLI_FILE_|CLI_ENV_|PATH_IS_FOLDER$|REPOSITORY_CONNECTION_MISMATCH$|REPOSITORY_NEEDS_HTTP_CREDENTIAL$)/;
+const EXIT_CODE: Record<ErrorCategory, number> = {
+  usage: ExitCode.USAGE,
+  input: ExitCode.INPUT_INVALID,
+  not_found: ExitCode.NOT_FOUND,
+  unavailable: ExitCode.NOT_FOUND,
+  conflict: ExitCode.CONFLICT,
+  cancelled: ExitCode.CANCELLED,
+  unauthenticated: ExitCode.UNEXPECTED,
+  forbidden: ExitCode.UNEXPECTED,
+  too_large: ExitCode.INPUT_INVALID,
+  rate_limited: ExitCode.UNEXPECTED,
+  upstream: ExitCode.UNEXPECTED,
+  unexpected: ExitCode.UNEXPECTED,
+};
 
 export function exitCodeOf(error: unknown): number {
-  if (!(error instanceof AzdoError)) return ExitCode.UNEXPECTED;
-  if (error.code === CLI_USAGE) return ExitCode.USAGE;
-  if (USAGE.has(error.code)) return ExitCode.USAGE;
-  if (NOT_FOUND.has(error.code) || UNREACHABLE.has(error.code) || error.code.endsWith('_NOT_FOUND')) return ExitCode.NOT_FOUND;
-  if (CONFLICT.has(error.code)) return ExitCode.CONFLICT;
-  if (CANCELLED.has(error.code)) return ExitCode.CANCELLED;
-  if (error.details?.field !== undefined || error.code.endsWith('_INVALID') || INPUT.test(error.code)) return ExitCode.INPUT_INVALID;
-  return ExitCode.UNEXPECTED;
+  return EXIT_CODE[errorCategory(error)];
 }
 
 const secrets = new Set<string>();

@@ -132,19 +132,6 @@ export function reportSummary(report: DoctorReport): string {
   return `${report.ok ? 'Connection works' : 'Connection test failed'}: ${parts.join(', ')} (${report.requests} requests, ${Math.round(report.durationMs)} ms).`;
 }
 
-/** What stops working when the connection is removed, and what does not stop by itself. */
-export function removalConsequence(view: ConnectionView): string {
-  const reach = `Anything using connection '${view.name}' (${view.url}) will no longer reach Azure DevOps`;
-  switch (view.credential.type) {
-    case 'pat':
-      return `${reach}; the PAT itself stays valid in Azure DevOps until you revoke it there (User settings > Personal access tokens).`;
-    case 'ssh':
-      return `${reach}; the SSH public key stays registered in Azure DevOps until you delete it there (User settings > SSH public keys).`;
-    case 'servicePrincipal':
-      return `${reach}; the service principal and its client secret stay valid in Entra ID until you delete the secret there (App registrations > Certificates & secrets).`;
-  }
-}
-
 /** A view for --json; the last test's full report only where asked (show), since listings would repeat it for each. */
 export function viewJson(view: ConnectionView, withTestResult = false): ConnectionView {
   if (withTestResult) return view;

@@ -1,7 +1,8 @@
-// Repositories, refs, commits, pull requests and resolved URLs as people read them in a terminal, and file content
-// in JSON (text when it is UTF-8, base64 otherwise).
+// Repositories, refs, commits, pull requests and resolved URLs as people read them in a terminal
+// (file content in JSON is src/repositories/file-content-json.ts).
+import { fileContentJson } from '../repositories/file-content-json.js';
 import type { GitCommitRef, GitPullRequest } from '../azure/api/index.js';
-import type { FileContent, RefSummary, RepositorySummary, Tree } from '../repositories/browse-service.js';
+import type { RefSummary, RepositorySummary, Tree } from '../repositories/browse-service.js';
 import type { ResolvedObject } from '../repositories/resolve.js';
 import type { RepositorySelection } from '../repositories/selection.js';
 import { table } from './connection-format.js';
@@ -62,22 +63,8 @@ export function treeText(tree: Tree): string {
   return tree.entries.map((e) => `${e.path}${marks[e.type] ?? ''}`).join('\n');
 }
 
-/** Bytes in JSON: as text when they are valid UTF-8 without NUL, else base64. */
-export function fileJson(file: FileContent): Record<string, unknown> {
-  const text = file.content.toString('utf8');
-  const isText = !text.includes('\0') && Buffer.from(text, 'utf8').equals(file.content);
-  return {
-    path: file.path,
-    objectId: file.objectId,
-    commitId: file.commitId,
-    size: file.content.length,
-    encoding: isText ? 'utf8' : 'base64',
-    content: isText ? text : file.content.toString('base64'),
-  };
-}
-
 export function resolvedJson(r: ResolvedObject): Record<string, unknown> {
-  return r.type === 'file' ? { ...r, file: fileJson(r.file) } : { ...r };
+  return r.type === 'file' ? { ...r, file: fileContentJson(r.file) } : { ...r };
 }
 
 export function resolvedText(r: ResolvedObject): string {
@@ -95,7 +82,7 @@ export function resolvedText(r: ResolvedObject): string {
     case 'folder':
       return [`Folder ${r.path} at ${r.version.type} ${r.version.value} of ${repo} (connection ${r.connection})`, treeText(r)].join('\n');
     case 'file': {
-      const json = fileJson(r.file);
+      const json = fileContentJson(r.file);
       const body = json.encoding === 'utf8' ? String(json.content) : `(${r.file.content.length} bytes of binary content; use repo file --out FILE)`;
       return [`File ${r.file.path} at ${r.version.type} ${r.version.value} (commit ${r.file.commitId.slice(0, 12)}) of ${repo}`, '', body].join('\n');
     }

@@ -9,6 +9,7 @@ import type { JsonValue } from '../store/columns.js';
 import { newId } from '../store/columns.js';
 import type { ConnectionFields, ConnectionRecord } from '../store/connection-record.js';
 import {
+  connectionsStamp,
   deleteConnection,
   findConnectionsByUrl,
   getConnection,
@@ -117,6 +118,14 @@ export class ConnectionService {
   async listConnections(o: { limit?: number; cursor?: string } = {}): Promise<{ connections: ConnectionView[]; nextCursor: string | null }> {
     const page = await listConnections(this.store.db, { workspaceId: this.workspaceId, ...o });
     return { connections: page.connections.map(toView), nextCursor: page.nextCursor };
+  }
+
+  /**
+   * A number that moves on with every change to this workspace's connections, made by any process or instance. Read
+   * before a listing, it tells whether a listing kept since is still current (the service's API does that).
+   */
+  changeStamp(): Promise<number> {
+    return connectionsStamp(this.store.db, this.workspaceId);
   }
 
   async listAllConnections(): Promise<ConnectionView[]> {

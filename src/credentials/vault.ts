@@ -1,7 +1,7 @@
 // Encrypts secrets at rest with AES-256-GCM. Each value gets a fresh 96-bit nonce, and the key id plus the value's
 // owner and purpose are bound as additional authenticated data: a ciphertext copied onto another row, or altered by
 // a single bit, fails to decrypt instead of yielding some other secret.
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { link, mkdir, open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
@@ -124,6 +124,16 @@ export class Vault {
 
   get keySource(): KeySource {
     return this.#source;
+  }
+
+  /**
+   * A 32-byte key for one purpose (e.g. 'csrf'), derived from the vault's key with HKDF-SHA256: the same on every
+   * instance sharing the key and across restarts, unrelated between purposes, and never the key itself.
+   * A key rotation changes it too.
+   */
+  deriveKey(purpose: string): Buffer {
+    if (purpose.length === 0) throw new Error('deriveKey needs a purpose');
+    return Buffer.from(hkdfSync('sha256', this.#key, 'azdo-connect/derived-key/v1', purpose, KEY_BYTES));
   }
 
   encrypt(plaintext: string, owner: SecretOwner): EncryptedSecret {

@@ -9,7 +9,6 @@ import { sshCloneUrl } from '../azure/urls.js';
 import { encodeSegment } from '../azure/urls/encoding.js';
 import type { Connection } from '../connections/connection.js';
 import { knownHostsLine, pinnedKeysFor } from '../connections/doctor/ssh-host-keys.js';
-import { writePrivateKeyFile } from '../credentials/ssh-keys.js';
 import { AzdoError } from '../errors/azdo-error.js';
 import { GitErrorCodes } from './git-errors.js';
 import { QUIET_GIT_ENV, type GitRemote } from './git-env.js';
@@ -79,18 +78,19 @@ export async function sshRemote(
   const dir = await mkdtemp(path.join(tempDir ?? os.tmpdir(), 'azdo-git-ssh-'));
   try {
     const keyFile = path.join(dir, 'key');
-    const knownHostsFile = path.join(dir, 'known_hosts');
     const hostKeyScript = path.join(dir, 'host-key');
-    await writePrivateKeyFile(keyFile, `${credential.privateKey.trimEnd()}\n`);
-    const hostOptions: string[] = [];
-    if (services) {
-      await writeFile(knownHostsFile, '', { mode: 0o600 });
-      await writeFile(hostKeyScript, fingerprintCheckScript(endpoints.pinnedHostKeys), { mode: 0o700 });
-      await chmod(hostKeyScript, 0o700);
-      hostOptions.push('-o', `KnownHostsCommand=${hostKeyScript} %f %H %t %K`);
-    } else {
-      await writeFile(knownHostsFile, `${pinned.map((k) => knownHostsLine(host, port, k)).join('\n')}\n`, { mode: 0o600 });
-    }
+    // Services: no known_hosts file, the script answers for the host (an empty file would say no more than /dev/null).
+    const knownHostsFile = services ? '/dev/null' : path.join(dir, 'known_hosts');
+    const hostOptions: string[] = services ? ['-o', `KnownHostsCommand=${hostKeyScript} %f %H %t %K`] : [];
+    // Separate files in a new directory only we can read, written at once (all settled before a failure removes the
+    // directory). Unlike a key the user keeps, this one is not synced to disk: it is removed once git is done.
+    const written = await Promise.allSettled([
+      writeFile(keyFile, `${credential.privateKey.trimEnd()}\n`, { mode: 0o600, flag: 'wx' }),
+      services
+        ? writeFile(hostKeyScript, fingerprintCheckScript(endpoints.pinnedHostKeys), { mode: 0o700 }).then(() => chmod(hostKeyScript, 0o700))
+        : writeFile(knownHostsFile, `${pinned.map((k) => knownHostsLine(host, port, k)).join('\n')}\n`, { mode: 0o600 }),
+    ]);
+    for (const w of written) if (w.status === 'rejected') throw w.reason;
     const command = [
       'ssh',
       ...lockedDownSshOptions(keyFile, knownHostsFile),

@@ -1,8 +1,11 @@
-// One fetch per mirror at a time, across processes: `mkdir` is atomic on every local and network file system, so the
-// lock is a directory beside the mirror. Its owner file names the process, and its time stamp is refreshed while the
-// fetch runs, so a lock left by a killed process is recognised (dead pid, or no heartbeat) and taken over.
+// One fetch per mirror at a time, across processes: creating a file with O_EXCL (`open(..., 'wx')`) is atomic on local
+// file systems and on NFS v3 and later, so the lock is a file beside the mirror. It names its owner, and its time stamp
+// is refreshed while the fetch runs, so a lock left by a killed process is recognised (dead pid, or no heartbeat) and
+// taken over. A file rather than a directory holding an owner file: taking and releasing it is one create and one
+// unlink. Earlier versions made the lock a directory with `owner.json` in it; either kind excludes the other (the name
+// is taken), and such a directory is still read and taken over.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, unlink, utimes, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { mirrorBusy } from './git-errors.js';
@@ -44,17 +47,22 @@ function alive(pid: number): boolean {
   }
 }
 
-async function readOwner(lockDir: string): Promise<Owner | undefined> {
+async function readOwner(lock: string): Promise<Owner | undefined> {
   try {
-    return JSON.parse(await readFile(path.join(lockDir, OWNER_FILE), 'utf8')) as Owner;
+    const text = await readFile(lock, 'utf8').catch((error: NodeJS.ErrnoException) =>
+      // A lock taken by an earlier version: a directory with the owner inside.
+      error.code === 'EISDIR' ? readFile(path.join(lock, OWNER_FILE), 'utf8') : Promise.reject(error),
+    );
+    return JSON.parse(text) as Owner;
   } catch {
+    // Released meanwhile, or created and its owner not written yet.
     return undefined;
   }
 }
 
 /** Stale: its owner on this host is gone, or nobody refreshed it for `staleMs` (an owner on another host died). */
-async function isStale(lockDir: string, staleMs: number): Promise<boolean> {
-  const [owner, info] = await Promise.all([readOwner(lockDir), stat(lockDir).catch(() => undefined)]);
+async function isStale(lock: string, staleMs: number): Promise<boolean> {
+  const [owner, info] = await Promise.all([readOwner(lock), stat(lock).catch(() => undefined)]);
   if (!info) return false; // released meanwhile: just try again
   if (owner && owner.host === os.hostname() && owner.pid !== process.pid && !alive(owner.pid)) return true;
   return Date.now() - info.mtimeMs > staleMs;
@@ -65,43 +73,51 @@ function describe(owner: Owner | undefined): string | undefined {
 }
 
 export async function lockMirror(mirrorDir: string, o: MirrorLockOptions = {}): Promise<MirrorLock> {
-  const lockDir = `${mirrorDir}.lock`;
+  const lock = `${mirrorDir}.lock`;
   const waitMs = o.waitMs ?? 0;
   const staleMs = o.staleMs ?? 60_000;
   const started = Date.now();
   let tookOver = false;
   let announced = false;
+  let handle: FileHandle;
   await mkdir(path.dirname(mirrorDir), { recursive: true, mode: 0o700 });
   for (;;) {
     try {
-      await mkdir(lockDir, { mode: 0o700 });
+      handle = await open(lock, 'wx', 0o600);
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    if (await isStale(lockDir, staleMs)) {
+    if (await isStale(lock, staleMs)) {
       // Renamed away first: of several processes noticing the same stale lock, only one rename succeeds.
-      const aside = `${lockDir}.stale-${randomBytes(4).toString('hex')}`;
-      if (await rename(lockDir, aside).then(() => true, () => false)) {
+      const aside = `${lock}.stale-${randomBytes(4).toString('hex')}`;
+      if (await rename(lock, aside).then(() => true, () => false)) {
         await rm(aside, { recursive: true, force: true });
         tookOver = true;
       }
       continue;
     }
     const waited = Date.now() - started;
-    if (waited >= waitMs) throw mirrorBusy(mirrorDir, describe(await readOwner(lockDir)), waitMs);
+    if (waited >= waitMs) throw mirrorBusy(mirrorDir, describe(await readOwner(lock)), waitMs);
     if (!announced) {
       announced = true;
-      o.onWait?.(describe(await readOwner(lockDir)));
+      o.onWait?.(describe(await readOwner(lock)));
     }
     await new Promise((r) => setTimeout(r, Math.min(o.pollMs ?? 100, waitMs - waited)));
   }
 
   const owner: Owner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() };
-  await writeFile(path.join(lockDir, OWNER_FILE), JSON.stringify(owner), { mode: 0o600 });
+  try {
+    await handle.writeFile(JSON.stringify(owner));
+    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await unlink(lock).catch(() => undefined);
+    throw error;
+  }
   const heartbeat = setInterval(() => {
     const now = new Date();
-    utimes(lockDir, now, now).catch(() => undefined);
+    utimes(lock, now, now).catch(() => undefined);
   }, o.heartbeatMs ?? Math.max(1000, staleMs / 4));
   heartbeat.unref();
   let released = false;
@@ -111,7 +127,9 @@ export async function lockMirror(mirrorDir: string, o: MirrorLockOptions = {}): 
       if (released) return;
       released = true;
       clearInterval(heartbeat);
-      await rm(lockDir, { recursive: true, force: true });
+      await unlink(lock).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
     },
   };
 }

@@ -17,7 +17,8 @@ export type MirrorFilter = 'blob:none';
 export interface FetchMirrorOptions {
   /** The bare mirror, e.g. `{data}/mirrors/{connectionId}/{repositoryId}.git`; its parent is created if missing. */
   dir: string;
-  remote: GitRemote;
+  /** May still be in the making (its files being written): the lock is taken meanwhile. The caller cleans it up. */
+  remote: GitRemote | Promise<GitRemote>;
   /** A partial clone: commits and trees now, file contents when first needed. Only the first fetch chooses. */
   filter?: MirrorFilter;
   onProgress?(progress: FetchProgress): void;
@@ -34,7 +35,17 @@ export interface FetchMirrorOptions {
   sleep?(ms: number): Promise<void>;
   /** Told each git child's pid. */
   onSpawn?(pid: number): void;
+  /**
+   * After a successful fetch, also bring the commit-graph up to date (writeCommitGraph), still holding the lock so
+   * that no other fetch changes the refs meanwhile. For mirrors whose history is paged deeply (the service's).
+   */
+  commitGraph?: boolean;
+  /** Told when the commit-graph starts being written. */
+  onIndexing?(): void;
 }
+
+/** The options once the remote is made. */
+type Fetching = FetchMirrorOptions & { remote: GitRemote };
 
 export interface FetchMirrorResult {
   dir: string;
@@ -70,14 +81,16 @@ export async function mirrorIsEmpty(dir: string): Promise<boolean> {
   return !loose.some((entry) => entry.isFile());
 }
 
-async function isPartial(dir: string): Promise<boolean> {
-  const config = await readFile(path.join(dir, 'config'), 'utf8').catch(() => '');
+async function readConfig(dir: string): Promise<string> {
+  return readFile(path.join(dir, 'config'), 'utf8').catch(() => '');
+}
+
+function isPartialConfig(config: string): boolean {
   return /^\s*partialclonefilter\s*=/im.test(config);
 }
 
 /** The URL of `origin` as written in the mirror's config (URLs we write need no quoting). */
-async function originUrl(dir: string): Promise<string | undefined> {
-  const config = await readFile(path.join(dir, 'config'), 'utf8').catch(() => '');
+function originUrl(config: string): string | undefined {
   const section = /\[remote "origin"\]([^[]*)/.exec(config)?.[1] ?? '';
   return /^\s*url\s*=\s*(.+?)\s*$/m.exec(section)?.[1];
 }
@@ -109,12 +122,16 @@ async function removeDebris(dir: string): Promise<void> {
   await Promise.all([...locks, ...refLocks, ...packs].map((f) => rm(f, { force: true })));
 }
 
-/** Earlier clones that never finished: only possible while we hold the lock, so none is in use. */
-async function removeStaleClones(dir: string): Promise<void> {
+/** Earlier clones that never finished, among the names beside the mirror: only possible while we hold the lock, so none is in use. */
+async function removeStaleClones(dir: string, siblings: readonly string[]): Promise<void> {
   const parent = path.dirname(dir);
   const prefix = `${path.basename(dir)}.tmp-`;
-  const names = await readdir(parent).catch(() => [] as string[]);
-  await Promise.all(names.filter((n) => n.startsWith(prefix)).map((n) => rm(path.join(parent, n), { recursive: true, force: true })));
+  await Promise.all(siblings.filter((n) => n.startsWith(prefix)).map((n) => rm(path.join(parent, n), { recursive: true, force: true })));
+}
+
+/** Without a listener git is asked for no progress at all: none is printed, and the server sends none. */
+function progressFlag(o: FetchMirrorOptions): string {
+  return o.onProgress ? '--progress' : '--quiet';
 }
 
 function stopped(run: GitRun): AzdoError | undefined {
@@ -131,30 +148,35 @@ function stopped(run: GitRun): AzdoError | undefined {
  * Clones the mirror if it does not exist yet, otherwise fetches what changed (pruning deleted branches and tags).
  * One fetch per mirror at a time; transient failures are retried with back-off.
  */
-export async function fetchMirror(o: FetchMirrorOptions): Promise<FetchMirrorResult> {
+export async function fetchMirror(options: FetchMirrorOptions): Promise<FetchMirrorResult> {
   const started = performance.now();
-  const dir = path.resolve(o.dir);
-  const repository = o.repository ?? path.basename(dir);
-  const retries = o.retries ?? 3;
-  const sleep = o.sleep ?? realSleep;
-  const context = { repository, where: o.remote.where, transport: o.remote.transport, ...(o.connection ? { connection: o.connection } : {}) };
-  const lock = await lockMirror(dir, { waitMs: 600_000, ...o.lock });
+  const dir = path.resolve(options.dir);
+  const repository = options.repository ?? path.basename(dir);
+  const retries = options.retries ?? 3;
+  const sleep = options.sleep ?? realSleep;
+  const [locked, made] = await Promise.allSettled([lockMirror(dir, { waitMs: 600_000, ...options.lock }), options.remote]);
+  if (locked.status === 'rejected') throw locked.reason;
+  const lock = locked.value;
   try {
-    const exists = await mirrorExists(dir);
+    if (made.status === 'rejected') throw made.reason;
+    const o: Fetching = { ...options, remote: made.value };
+    const context = { repository, where: o.remote.where, transport: o.remote.transport, ...(o.connection ? { connection: o.connection } : {}) };
+    // All at once, as each costs a trip to the file system: the listing beside the mirror matters only when there is
+    // no mirror, its config only when there is one. A fetch never changes whether the mirror is partial.
+    const [exists, siblings, config] = await Promise.all([mirrorExists(dir), readdir(path.dirname(dir)).catch(() => [] as string[]), readConfig(dir)]);
     if (exists && lock.tookOver) await removeDebris(dir);
-    if (!exists) await removeStaleClones(dir);
+    if (!exists) await removeStaleClones(dir, siblings);
+    const mirror = { url: originUrl(config) };
     for (let attempt = 1; ; attempt++) {
       o.signal?.throwIfAborted();
-      const run = exists ? await incremental(dir, o) : await clone(dir, o, repository);
+      const run = exists ? await incremental(dir, o, mirror) : await clone(dir, o, repository);
       if (run.code === 0 && run.signal === null) {
-        return {
-          dir,
-          created: !exists,
-          empty: await mirrorIsEmpty(dir),
-          partial: await isPartial(dir),
-          attempts: attempt,
-          durationMs: performance.now() - started,
-        };
+        const [empty, partial] = await Promise.all([mirrorIsEmpty(dir), exists ? isPartialConfig(config) : readConfig(dir).then(isPartialConfig)]);
+        if (o.commitGraph && !empty) {
+          o.onIndexing?.();
+          await writeCommitGraph(dir, o.signal ? { signal: o.signal } : {});
+        }
+        return { dir, created: !exists, empty, partial, attempts: attempt, durationMs: performance.now() - started };
       }
       if (exists) await removeDebris(dir);
       o.signal?.throwIfAborted();
@@ -170,32 +192,51 @@ export async function fetchMirror(o: FetchMirrorOptions): Promise<FetchMirrorRes
   }
 }
 
-async function clone(dir: string, o: FetchMirrorOptions, repository: string): Promise<GitRun> {
+async function clone(dir: string, o: Fetching, repository: string): Promise<GitRun> {
   const temporary = `${dir}.tmp-${randomBytes(6).toString('hex')}`;
+  let renamed = false;
   try {
-    const args = [...STALL_LIMITS, 'clone', '--mirror', '--progress', '-c', `remote.origin.fetch=${MIRROR_EXCLUDED_REFS}`];
+    // The refspec is written into the new config before the first fetch, so pull request refs are never fetched.
+    const args = [...STALL_LIMITS, 'clone', '--mirror', progressFlag(o), '-c', `remote.origin.fetch=${MIRROR_EXCLUDED_REFS}`];
     if (o.filter) args.push(`--filter=${o.filter}`);
     args.push('--', o.remote.url, temporary);
     const run = await runGit(args, gitOptions(o, path.dirname(dir)));
-    if (run.code === 0 && run.signal === null) await rename(temporary, dir);
+    if (run.code === 0 && run.signal === null) {
+      await rename(temporary, dir);
+      renamed = true;
+    }
     return run;
   } catch (error) {
     throw ioFailure(error, repository);
   } finally {
-    await rm(temporary, { recursive: true, force: true });
+    if (!renamed) await rm(temporary, { recursive: true, force: true });
   }
 }
 
-async function incremental(dir: string, o: FetchMirrorOptions): Promise<GitRun> {
+async function incremental(dir: string, o: Fetching, mirror: { url: string | undefined }): Promise<GitRun> {
   // The URL can change (a renamed repository, another endpoint); it holds no credential, so the config may keep it.
-  if ((await originUrl(dir)) !== o.remote.url) {
+  if (mirror.url !== o.remote.url) {
     const set = await runGit(['config', 'remote.origin.url', o.remote.url], { cwd: dir });
     if (set.code !== 0) return set;
+    mirror.url = o.remote.url;
   }
-  return runGit([...STALL_LIMITS, 'fetch', '--progress', '--prune', '--atomic', 'origin'], gitOptions(o, dir));
+  return runGit([...STALL_LIMITS, 'fetch', progressFlag(o), '--prune', '--atomic', 'origin'], gitOptions(o, dir));
 }
 
-function gitOptions(o: FetchMirrorOptions, cwd: string) {
+/**
+ * Brings a mirror's commit-graph up to date: with it git walks history without reading each commit object, so a page
+ * of commits deep in a branch (`git log --skip`) costs a few milliseconds instead of tens. `--split` adds a layer for
+ * what the last fetch brought and merges layers as they pile up. Only a speed-up, so failures are ignored, and
+ * only on request (fetchMirror's `commitGraph`): a plain fetch stays as fast as `git fetch`; the service asks for it.
+ */
+export async function writeCommitGraph(dir: string, o: { signal?: AbortSignal } = {}): Promise<void> {
+  if (o.signal?.aborted) return;
+  await runGit(['commit-graph', 'write', '--reachable', '--split', '--no-progress'], { cwd: dir, ...(o.signal ? { signal: o.signal } : {}) }).catch(
+    () => undefined,
+  );
+}
+
+function gitOptions(o: Fetching, cwd: string) {
   return {
     cwd,
     env: o.remote.env,

@@ -49,5 +49,13 @@ export function runGit(args: readonly string[], o: RunGitOptions = {}): Promise<
       reject(error.code === 'ENOENT' ? gitMissing(error) : error);
     });
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    // After an abort, git's own children (git-remote-https, ssh) can hold the pipes open until their network call
+    // ends, delaying 'close' by as long as a minute. Once git itself has exited, nothing more is worth reading.
+    child.on('exit', (code, signal) => {
+      if (!o.signal?.aborted) return;
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      resolve({ code, signal, stdout, stderr });
+    });
   });
 }

@@ -6,13 +6,15 @@ import { TarFilter, type FilterContext } from './tar-filter.js';
 
 /**
  * Copies the root's archive through the filter into `output`; returns its filter. With `ctx.links`, each included
- * submodule's archive is spliced in at its link; without, a submodule link stops the copy (NeedsPlan).
+ * submodule's archive is spliced in at its link; without, a submodule link stops the copy (NeedsPlan). `progress`
+ * runs after each chunk of input (tens of files), not after each file.
  */
 export async function copyFiltered(
   ctx: FilterContext,
   output: SnapshotOutput,
   open: (gitDir: string, commit: string, prefix?: string) => AsyncIterable<Buffer>,
   root: { gitDir: string; commit: string },
+  progress?: () => void,
 ): Promise<TarFilter> {
   const flush = (): Promise<void> => output.writeAll(ctx.out.take());
   const run = async (stream: AsyncIterable<Buffer>, filter: TarFilter): Promise<void> => {
@@ -27,6 +29,7 @@ export async function copyFiltered(
         splice.link.files = child.files;
         rest = rest.subarray(used);
       }
+      progress?.();
     }
     filter.end();
     await flush();

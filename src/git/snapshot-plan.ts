@@ -48,6 +48,8 @@ export interface SnapshotPlan {
   /** In the order found; the report is sorted by path. */
   reports: Array<{ report: SubmoduleReport; link?: LinkPlan }>;
   missing: MissingSubmodule[];
+  /** Files and symbolic links in the trees the snapshot reads: the root's and every included submodule's. */
+  totalFiles: number;
 }
 
 interface Level {
@@ -73,7 +75,7 @@ export async function planSnapshot(o: { gitDir: string; listing: TreeListing; en
   const ignoreFile = o.listing.ignoreFile;
   const objects = ignoreFile ? await readObjects(o.gitDir, [ignoreFile.oid], o.env) : undefined;
   const text = ignoreFile ? objects?.get(ignoreFile.oid)?.toString('utf8') : undefined;
-  const plan: SnapshotPlan = { ignoreFile: ignoreFile !== undefined, links: new Map(), reports: [], missing: [], ...(text !== undefined ? { rules: ignoreRules(text) } : {}) };
+  const plan: SnapshotPlan = { ignoreFile: ignoreFile !== undefined, links: new Map(), reports: [], missing: [], totalFiles: o.listing.files, ...(text !== undefined ? { rules: ignoreRules(text) } : {}) };
   await planLevel(o, plan, [{ gitDir: o.gitDir, prefix: '', listing: o.listing, depth: 0 }]);
   return plan;
 }
@@ -123,6 +125,7 @@ async function planLevel(o: { env?: Record<string, string>; submodules?: Submodu
     }
     const link: LinkPlan = { status: 'included', gitDir, commit, files: 0 };
     plan.links.set(where, link);
+    plan.totalFiles += listing.files;
     plan.reports.push({ report: { path: where, url: shown, commit, status: 'included' }, link });
     next.push({ gitDir, prefix: `${where}/`, ...(source.url !== undefined ? { url: source.url } : {}), listing, depth: level.depth + 1 });
   });

@@ -14,6 +14,8 @@ export interface TreeEntry {
 }
 
 export interface TreeListing {
+  /** Files and symbolic links: everything but submodule links (the total of a snapshot's progress). */
+  files: number;
   /** Submodule links (gitlinks): the pinned commit is `oid`. */
   links: TreeEntry[];
   /** The root `.azdoignore` and `.gitmodules`, when they are files. */
@@ -21,17 +23,21 @@ export interface TreeListing {
   gitmodules?: TreeEntry;
 }
 
-/** A commit's submodule links, `.azdoignore` and `.gitmodules`, from one listing of the whole tree. */
+/** A commit's submodule links, `.azdoignore`, `.gitmodules` and count of files, from one listing of the whole tree. */
 export async function listTree(gitDir: string, commit: string, env?: Record<string, string>): Promise<TreeListing> {
   const output = await gitBytes(['ls-tree', '-r', '-z', '--full-tree', commit], { gitDir, ...(env ? { env } : {}) });
-  const listing: TreeListing = { links: [] };
+  const listing: TreeListing = { files: 0, links: [] };
   for (const record of splitNul(output)) {
     // "<mode> SP <type> SP <oid> TAB <path>"
     const tab = record.indexOf(9);
     const [mode = '', , oid = ''] = record.toString('latin1', 0, tab).split(' ');
     const entry: TreeEntry = { mode, oid, path: record.toString('utf8', tab + 1) };
-    if (mode === '160000') listing.links.push(entry);
-    else if (mode === '100644' || mode === '100755') {
+    if (mode === '160000') {
+      listing.links.push(entry);
+      continue;
+    }
+    listing.files++;
+    if (mode === '100644' || mode === '100755') {
       if (entry.path === IGNORE_FILE) listing.ignoreFile = entry;
       else if (entry.path === GITMODULES) listing.gitmodules = entry;
     }

@@ -6,11 +6,13 @@
 // rules from `.azdoignore` as the archive streams by, into Node's gzip, which compresses on another thread while git
 // builds the tar. Only a submodule (or an unusual amount of data ahead of `.azdoignore`) calls for a planned pass:
 // `git ls-tree`, the rules, every submodule resolved (fetched) first, then the same copy with each submodule's own
-// archive spliced in at its link.
+// archive spliced in at its link. Progress, when asked for, counts files as they pass the filter against a count of
+// the tree: a `git ls-tree` beside the first pass, the listings a planned pass has anyway.
 import { randomBytes } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Ignore } from 'ignore';
+import { ArchiveProgressMeter, countTreeFiles, type ArchiveProgress } from './archive-progress.js';
 import { GitCommandError, spawnGit, type GitChild } from './git-bytes.js';
 import { copyFiltered } from './snapshot-copy.js';
 import { commitNotInRepository, outputFailure, submodulesMissing } from './snapshot-errors.js';
@@ -20,6 +22,7 @@ import { listTree } from './snapshot-tree.js';
 import { PieceList } from './tar-blocks.js';
 import { NeedsPlan, type FilterContext, type LinkPlan } from './tar-filter.js';
 
+export type { ArchiveProgress } from './archive-progress.js';
 export { IGNORE_FILE } from './snapshot-tree.js';
 export type { SubmoduleLink, SubmoduleReport, SubmoduleResolver, SubmoduleSource } from './snapshot-plan.js';
 
@@ -38,6 +41,11 @@ export interface CreateSnapshotOptions {
   env?: Record<string, string>;
   /** gzip level 1 to 9 (default 6, as git's). */
   level?: number;
+  /**
+   * How far the archive has got, on each whole percent (at most every 100 ms before the total is known), ending
+   * with 100 once the file is complete. Counting the tree costs a `git ls-tree` beside the archive, so only with this.
+   */
+  onProgress?(progress: ArchiveProgress): void;
 }
 
 export interface SnapshotResult {
@@ -105,25 +113,40 @@ export async function createSnapshot(options: CreateSnapshotOptions): Promise<Sn
   });
 
   /** One pass: the filtered archive into a new file, renamed into place once complete. */
-  const pass = async (prepare?: () => Promise<{ links: Map<string, LinkPlan>; rules?: Ignore }>) => {
+  const pass = async (prepare?: () => Promise<{ links: Map<string, LinkPlan>; rules?: Ignore; totalFiles: number }>) => {
     const file = temporary();
     const output = new SnapshotOutput(file, o.level);
     const archives = new Archives(o.env);
+    const meter = o.onProgress ? new ArchiveProgressMeter((p) => o.onProgress?.(p)) : undefined;
+    let counting: ReturnType<typeof countTreeFiles> | undefined;
     try {
       let planned: { links: Map<string, LinkPlan>; rules?: Ignore } | undefined;
       if (prepare) {
         // Fail on an unwritable --out now, not after fetching every submodule.
         await output.ready();
-        planned = await prepare();
+        const { totalFiles, ...plan } = await prepare();
+        planned = plan;
+        if (meter) meter.total = totalFiles;
+      } else if (meter) {
+        // The planned pass has its listings anyway; the first counts beside the archive rather than before it.
+        counting = countTreeFiles(o.repoPath, o.commit, o.env);
+        void counting.total.then((n) => (meter.total ??= n ?? null));
       }
-      const ctx: FilterContext = { out: new PieceList(), discover: planned === undefined, files: 0, skipped: 0, ...planned };
+      meter?.start();
+      const ctx: FilterContext = { out: new PieceList(), discover: planned === undefined, files: 0, skipped: 0, seen: 0, ...planned };
       const open = (gitDir: string, commit: string, prefix?: string) => archives.open(gitDir, commit, prefix ? [`--prefix=${prefix}`] : []).stdout;
-      const filter = await copyFiltered(ctx, output, open, { gitDir: o.repoPath, commit: o.commit });
+      const filter = await copyFiltered(ctx, output, open, { gitDir: o.repoPath, commit: o.commit }, meter && (() => meter.update(ctx.seen)));
       await archives.done();
       await output.finish();
       await rename(file, out);
+      if (meter) {
+        // A tree smaller than a pipe's buffer can be archived before ls-tree is done; its count is then moments away.
+        meter.total ??= (await counting?.total) ?? null;
+        meter.finish(ctx.seen);
+      }
       return { ctx, size: output.bytes, foundIgnoreFile: filter.foundIgnoreFile };
     } catch (error) {
+      counting?.stop();
       await output.abort();
       await rm(file, { force: true });
       await archives.stop().catch((failure: unknown) => Promise.reject(explain(failure)));
@@ -144,7 +167,7 @@ export async function createSnapshot(options: CreateSnapshotOptions): Promise<Sn
   const { ctx, size } = await pass(async () => {
     plan = await planSnapshot({ gitDir: o.repoPath, listing, ...(o.env ? { env: o.env } : {}), ...(o.submodules ? { submodules: o.submodules } : {}) });
     if (plan.missing.length > 0 && o.allowMissingSubmodules !== true) throw submodulesMissing(plan.missing);
-    return { links: plan.links, ...(plan.rules ? { rules: plan.rules } : {}) };
+    return { links: plan.links, ...(plan.rules ? { rules: plan.rules } : {}), totalFiles: plan.totalFiles };
   }).catch((error: unknown) => Promise.reject(error instanceof NeedsPlan ? new Error(`a planned snapshot met an unplanned submodule: ${error.why}`) : error));
   const done = plan!;
   const reports = done.reports.map(({ report, link }) => (link?.status === 'included' ? { ...report, files: link.files } : report));

@@ -38,6 +38,8 @@ export interface FilterContext {
   links?: Map<string, LinkPlan>;
   files: number;
   skipped: number;
+  /** Files and symbolic links read so far, written or left out: what progress counts. */
+  seen: number;
 }
 
 export interface Splice {
@@ -247,6 +249,7 @@ export class TarFilter {
       return this.#data(false, body);
     }
     if (this.ctx.links === undefined && path === '.gitmodules') throw new NeedsPlan('the commit has submodules');
+    this.ctx.seen++;
     if (ignored) {
       this.ctx.skipped++;
       return this.#data(false, body);

@@ -1,7 +1,7 @@
 // Browsing through a connection: repositories, branches and tags, commits, pull requests, trees and files. The CLI
 // calls these, and the service will call them unchanged. Each opens the repository (one request, which also checks
 // the selection and that it is readable) and reads what was asked.
-import { listRepositories as apiListRepositories, type GitCommitRef, type GitPullRequest, type GitVersion, type PullRequestStatus } from '../azure/api/index.js';
+import { listRepositories as apiListRepositories, type GitCommitRef, type GitPullRequest, type GitVersion, type ListCommitsOptions as AzureListCommitsOptions, type PullRequestStatus } from '../azure/api/index.js';
 import type { ConnectionService } from '../connections/connection-service.js';
 import { clientForConnection } from './connection-client.js';
 import { withRepository } from './repository-access.js';
@@ -75,21 +75,11 @@ export async function getBranch(connections: ConnectionService, target: Reposito
   });
 }
 
-export interface ListCommitsOptions {
-  /** Default: the target's version (from its URL), else the default branch. */
-  branch?: string;
-  version?: GitVersion;
-  /** Matched against the author's name and e-mail. */
-  author?: string;
-  fromDate?: Date | string;
-  toDate?: Date | string;
-  /** Only commits that touched this file or folder. */
-  path?: string;
+/** The client's filters (branch, version, author, dates, path, pageSize), plus one page of the result. */
+export interface ListCommitsOptions extends AzureListCommitsOptions {
   /** Commits in the page. Default 100. */
   top?: number;
   skip?: number;
-  /** Commits per request to Azure DevOps. Default 100. */
-  pageSize?: number;
 }
 
 /** A page of a branch's commits, newest first, filtered by author, dates and path. */

@@ -4,7 +4,7 @@ import type { VersionDescriptor } from '../azure/urls.js';
 import type { ConnectionService } from '../connections/connection-service.js';
 import { AzdoError } from '../errors/azdo-error.js';
 import { mirrorExists, mirrorIsEmpty } from '../git/mirror.js';
-import { headBranch, readLog, resolveCommit, UnknownRevisionError, type LogCommit } from '../git/mirror-log.js';
+import { headBranch, readCommitIds, readCommits, readLog, resolveCommit, UnknownRevisionError, type LogCommit } from '../git/mirror-log.js';
 import { hiddenCommits, hideCommit as markHidden, unhideCommit as unmarkHidden } from '../store/hidden-commits-repo.js';
 import { getMirror } from '../store/mirrors-repo.js';
 import { fetchIdentified, type FetchRepositoryOptions } from './mirror-fetch.js';
@@ -74,13 +74,17 @@ export async function listMirrorCommits(connections: ConnectionService, target: 
   const revision = version?.type === 'commit' ? version.value : version?.type === 'tag' ? `refs/tags/${ref}` : `refs/heads/${ref}`;
   const base = { project: identity.project, repository: identity.name, ref, ...(record?.lastFetchedAt ? { lastFetchedAt: record.lastFetchedAt } : {}) };
 
-  // Hidden commits are left out after git's paging, so ask for enough that the page fills even if all were among them.
+  // Hidden commits are left out before paging, so the ids walked are enough for the page even if all hidden ones were
+  // among them; only the page's commits are formatted (a page deep in the branch would otherwise format thousands).
   const filtering = !o.includeHidden && hidden.size > 0;
   let log: LogCommit[];
   try {
-    log = filtering
-      ? (await readLog(identity.dir, { revision, maxCount: skip + top + 1 + hidden.size })).filter((c) => !hidden.has(c.commitId)).slice(skip)
-      : await readLog(identity.dir, { revision, maxCount: top + 1, skip });
+    if (!filtering) log = await readLog(identity.dir, { revision, maxCount: top + 1, skip });
+    else if (skip === 0) log = (await readLog(identity.dir, { revision, maxCount: top + 1 + hidden.size })).filter((c) => !hidden.has(c.commitId));
+    else {
+      const ids = (await readCommitIds(identity.dir, { revision, maxCount: skip + top + 1 + hidden.size })).filter((id) => !hidden.has(id));
+      log = await readCommits(identity.dir, ids.slice(skip, skip + top + 1));
+    }
   } catch (error) {
     if (!(error instanceof UnknownRevisionError)) throw error;
     if (await mirrorIsEmpty(identity.dir)) return { ...base, commits: [], hasMore: false, empty: true };

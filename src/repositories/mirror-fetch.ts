@@ -2,7 +2,7 @@
 // known of it. git itself runs in src/git/; this file decides which mirror, with which credential, and records it.
 import type { ConnectionService } from '../connections/connection-service.js';
 import { AzdoError } from '../errors/azdo-error.js';
-import { gitRemoteFor, type GitRemote } from '../git/git-remote.js';
+import { gitRemoteFor } from '../git/git-remote.js';
 import { GitErrorCodes } from '../git/git-errors.js';
 import type { FetchProgress } from '../git/git-progress.js';
 import { fetchMirror, type MirrorFilter } from '../git/mirror.js';
@@ -36,6 +36,9 @@ export interface FetchRepositoryOptions extends MirrorOptions {
   retries?: number;
   signal?: AbortSignal;
   sleep?(ms: number): Promise<void>;
+  /** Also write the commit-graph under the mirror's lock (see fetchMirror): for deep paging of commits. */
+  commitGraph?: boolean;
+  onIndexing?(): void;
 }
 
 export interface FetchRepositoryResult {
@@ -97,13 +100,26 @@ export async function fetchIdentified(
 ): Promise<FetchRepositoryResult> {
   const db = connections.store.db;
   const key = { connectionId: identity.connection.id, repositoryId: identity.repositoryId };
-  await upsertMirror(db, { ...key, project: identity.project, name: identity.name, path: identity.dir, ...(o.filter ? { filter: o.filter } : {}) });
-  let remote: GitRemote | undefined;
+  // The remote is made (for SSH a few files written) while the record is written and the lock taken.
+  const making = gitRemoteFor(identity.connection, connections.endpoints, identity.project, identity.name);
+  making.catch(() => undefined); // its failure is fetchMirror's to report
+  let cleaned = false;
+  const cleanup = async (): Promise<void> => {
+    if (cleaned) return;
+    cleaned = true;
+    await making.then((remote) => remote.cleanup(), () => undefined);
+  };
   try {
-    remote = await gitRemoteFor(identity.connection, connections.endpoints, identity.project, identity.name);
+    // Before git runs, so that a failure has a record to go on.
+    await upsertMirror(db, { ...key, project: identity.project, name: identity.name, path: identity.dir, ...(o.filter ? { filter: o.filter } : {}) });
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+  try {
     const result = await fetchMirror({
       dir: identity.dir,
-      remote,
+      remote: making,
       repository: `${identity.project}/${identity.name}`,
       connection: identity.connection.name,
       ...(o.filter ? { filter: o.filter } : {}),
@@ -112,17 +128,21 @@ export async function fetchIdentified(
       lock: { ...(o.lockWaitMs !== undefined ? { waitMs: o.lockWaitMs } : {}), ...(o.onLockWait ? { onWait: o.onLockWait } : {}) },
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.sleep ? { sleep: o.sleep } : {}),
+      ...(o.commitGraph ? { commitGraph: true } : {}),
+      ...(o.onIndexing ? { onIndexing: o.onIndexing } : {}),
     });
-    await recordFetchSucceeded(db, { ...key, status: result.empty ? 'empty' : 'ready', ...(result.partial ? { filter: 'blob:none' } : {}) });
-    const record = await getMirror(db, key);
+    // The remote's files go while the store records the fetch.
+    const [record] = await Promise.all([
+      recordFetchSucceeded(db, { ...key, status: result.empty ? 'empty' : 'ready', ...(result.partial ? { filter: 'blob:none' } : {}) }).then(() => getMirror(db, key)),
+      cleanup(),
+    ]);
     return { mirror: info(identity, record), created: result.created, empty: result.empty, attempts: result.attempts, durationMs: result.durationMs };
   } catch (error) {
     let reported: unknown = error;
     if (error instanceof AzdoError && error.code === GitErrorCodes.repositoryNotFound) {
       const explained = await explainNotFound(connections, identity, error, o);
       if ('renamed' in explained && allowRename) {
-        await remote?.cleanup();
-        remote = undefined;
+        await cleanup();
         return fetchIdentified(connections, explained.renamed, o, false);
       }
       if ('error' in explained) reported = explained.error;
@@ -133,7 +153,7 @@ export async function fetchIdentified(
     }
     throw reported;
   } finally {
-    await remote?.cleanup();
+    await cleanup();
   }
 }
 

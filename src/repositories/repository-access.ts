@@ -18,7 +18,7 @@ import {
   type RepositoryName,
 } from './repository-errors.js';
 import type { RepositoryTarget } from './repository-target.js';
-import { assertSelected } from './selection.js';
+import { selectionCheck } from './selection.js';
 
 export interface OpenRepository {
   connection: Connection;
@@ -52,6 +52,7 @@ export async function withRepository<T>(
   o: { allowUnreadable?: boolean } = {},
 ): Promise<T> {
   const client = clientForConnection(target.connection, connections.endpoints);
+  const checkSelected = selectionCheck(connections, target.connection);
   try {
     const name = { project: target.project, repository: target.repository };
     let repository: GitRepository;
@@ -64,7 +65,7 @@ export async function withRepository<T>(
       throw error;
     }
     const actual = { project: repository.project.name, repository: repository.name };
-    await assertSelected(connections, target.connection, { id: repository.id, project: actual.project, name: actual.repository });
+    await checkSelected({ id: repository.id, project: actual.project, name: actual.repository });
     if (!o.allowUnreadable && repository.isDisabled) throw repositoryDisabled(actual, target.connection.name);
     const defaultBranch = repository.defaultBranch ? shortBranch(repository.defaultBranch) : undefined;
     return await work({ connection: target.connection, client, repository, name: actual, defaultBranch });

@@ -52,8 +52,19 @@ export async function getRepositorySelection(connections: ConnectionService, con
 
 /** Throws AZDO_REPOSITORY_NOT_SELECTED when the connection's selection leaves the repository out. */
 export async function assertSelected(connections: ConnectionService, connection: ConnectionRef, repository: RepositoryIdentity): Promise<void> {
-  const selection = await readRepositorySelection(connections.store.db, connection.id);
-  if (!isSelected(selection, repository)) throw repositoryNotSelected({ project: repository.project, repository: repository.name }, connection.name);
+  await selectionCheck(connections, connection)(repository);
+}
+
+/**
+ * assertSelected in two steps: the selection is read now, beside whatever finds the repository (a request to Azure
+ * DevOps), and checked once it is known. Not calling the check leaves nothing behind.
+ */
+export function selectionCheck(connections: ConnectionService, connection: ConnectionRef): (repository: RepositoryIdentity) => Promise<void> {
+  const selection = readRepositorySelection(connections.store.db, connection.id);
+  selection.catch(() => undefined); // reported by the check, if it is made
+  return async (repository) => {
+    if (!isSelected(await selection, repository)) throw repositoryNotSelected({ project: repository.project, repository: repository.name }, connection.name);
+  };
 }
 
 /**

@@ -8,7 +8,7 @@ import type { ConnectionService } from '../connections/connection-service.js';
 import { AzdoError } from '../errors/azdo-error.js';
 import type { GitRemote } from '../git/git-env.js';
 import { headBranch } from '../git/mirror-log.js';
-import { createSnapshot, type SnapshotResult, type SubmoduleReport, type SubmoduleSource } from '../git/snapshot.js';
+import { createSnapshot, type ArchiveProgress, type SnapshotResult, type SubmoduleReport, type SubmoduleSource } from '../git/snapshot.js';
 import { SnapshotErrorCodes } from '../git/snapshot-errors.js';
 import { withoutPassword } from '../git/snapshot-tree.js';
 import { ensureMirror, fetchRepository, type EnsuredMirror, type FetchRepositoryOptions } from './mirror-service.js';
@@ -26,6 +26,8 @@ export interface SnapshotRepositoryOptions extends Omit<FetchRepositoryOptions, 
   fetch?: boolean;
   /** gzip level 1 to 9 (default 6). */
   level?: number;
+  /** How far writing the archive has got, after the fetches (whose progress goes to onProgress). */
+  onArchiveProgress?(progress: ArchiveProgress): void;
 }
 
 export interface SnapshotSubmodule extends SubmoduleReport {
@@ -87,6 +89,7 @@ export async function snapshotRepository(
       ...(o.allowMissingSubmodules ? { allowMissingSubmodules: true } : {}),
       ...(remote ? { env: remote.env } : {}),
       ...(o.level !== undefined ? { level: o.level } : {}),
+      ...(o.onArchiveProgress ? { onProgress: (p: ArchiveProgress) => o.onArchiveProgress?.(p) } : {}),
     });
     return {
       ...result,

@@ -1,6 +1,6 @@
 // Connections and their secrets, written together or not at all. Every read and write is scoped to a workspace,
 // so an id from one workspace never reaches a connection of another.
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import { AzdoError } from '../errors/azdo-error.js';
 import { parseAzureUrl, type Deployment } from '../azure/urls.js';
 import { toFlag, toJsonText, toTimestamp, type JsonValue } from './columns.js';
@@ -42,6 +42,36 @@ function ownerOf(id: string) {
   return { ownerType: CONNECTION_OWNER, ownerId: id };
 }
 
+/** Moves the workspace's connection stamp on; called in the transaction of every change to its connections. */
+async function moveStamp(db: Kysely<Database>, workspaceId: string): Promise<void> {
+  await db
+    .insertInto('connection_stamps')
+    .values({ workspace_id: workspaceId, stamp: 1 })
+    .onConflict((oc) => oc.column('workspace_id').doUpdateSet((eb) => ({ stamp: eb('connection_stamps.stamp', '+', 1) })))
+    .execute();
+}
+
+/** Stands for the workspace id in the stamp query compiled once (no plugins rewrite queries, so it can be reused). */
+const STAMP_PARAMETER = '\u0000workspace';
+const stampQueries = new WeakMap<Kysely<Database>, CompiledQuery<{ stamp: number | string }>>();
+
+/**
+ * A number that changes with every change to the workspace's connections (added, edited, tested, removed), made by
+ * any process: read it before a list, and the list is known to be current for as long as the number is the same.
+ */
+export async function connectionsStamp(db: Kysely<Database>, workspaceId: string): Promise<number> {
+  // Asked before every list request, so built and compiled once per database (building costs more than running it).
+  let compiled = stampQueries.get(db);
+  if (!compiled) {
+    compiled = db.selectFrom('connection_stamps').select('stamp').where('workspace_id', '=', STAMP_PARAMETER).compile();
+    stampQueries.set(db, compiled);
+  }
+  const parameters = compiled.parameters.map((p) => (p === STAMP_PARAMETER ? workspaceId : p));
+  const { rows } = await db.executeQuery<{ stamp: number | string }>({ ...compiled, parameters });
+  const row = rows[0];
+  return row ? Number(row.stamp) : 0;
+}
+
 /** Inserts the connection and its (already encrypted) secrets in one transaction. */
 export async function insertConnection(
   db: Kysely<Database>,
@@ -63,6 +93,7 @@ export async function insertConnection(
         .returningAll()
         .executeTakeFirstOrThrow();
       await insertSecrets(trx, ownerOf(connection.id), secrets);
+      await moveStamp(trx, connection.workspaceId);
       return rowToRecord(row);
     });
   } catch (error) {
@@ -163,6 +194,7 @@ export async function updateConnection(db: Kysely<Database>, update: ConnectionU
       const remove = update.secrets?.remove ?? [];
       await deleteSecrets(trx, ownerOf(update.id), [...put.map((s) => s.purpose), ...remove]);
       await insertSecrets(trx, ownerOf(update.id), put);
+      await moveStamp(trx, update.workspaceId);
       return rowToRecord(row);
     });
   } catch (error) {
@@ -190,6 +222,7 @@ export async function deleteConnection(
     }
     // Only after the scoped delete succeeded: an id from another workspace must not reach that one's secrets.
     await deleteSecrets(trx, ownerOf(ref.id));
+    await moveStamp(trx, ref.workspaceId);
     return true;
   });
 }
@@ -202,17 +235,21 @@ export async function recordTestResult(
   db: Kysely<Database>,
   test: { workspaceId: string; id: string; ok: boolean; result: JsonValue; at?: Date },
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('connections')
-    .set({
-      last_test_at: toTimestamp(test.at ?? new Date()),
-      last_test_ok: toFlag(test.ok),
-      last_test_result: toJsonText(test.result),
-    })
-    .where('id', '=', test.id)
-    .where('workspace_id', '=', test.workspaceId)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  return inTransaction(db, async (trx) => {
+    const result = await trx
+      .updateTable('connections')
+      .set({
+        last_test_at: toTimestamp(test.at ?? new Date()),
+        last_test_ok: toFlag(test.ok),
+        last_test_result: toJsonText(test.result),
+      })
+      .where('id', '=', test.id)
+      .where('workspace_id', '=', test.workspaceId)
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) return false;
+    await moveStamp(trx, test.workspaceId);
+    return true;
+  });
 }
 
 /**

@@ -14,11 +14,19 @@ type Timestamp = string;
 export interface Database {
   workspaces: WorkspacesTable;
   connections: ConnectionsTable;
+  connection_stamps: ConnectionStampsTable;
+  rate_limits: RateLimitsTable;
   secrets: SecretsTable;
   repository_selections: RepositorySelectionsTable;
   selected_repositories: SelectedRepositoriesTable;
   mirrors: MirrorsTable;
   hidden_commits: HiddenCommitsTable;
+  users: UsersTable;
+  workspace_members: WorkspaceMembersTable;
+  sign_in_links: SignInLinksTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  jobs: JobsTable;
 }
 
 export interface WorkspacesTable {
@@ -64,6 +72,25 @@ export interface ConnectionsTable {
   updated_at: Timestamp;
   /** Bumped by every edit; an edit names the version it read (optimistic concurrency). */
   version: Generated<number>;
+}
+
+/** A fixed-window counter of @fastify/rate-limit, shared by every instance (server/shared-rate-limit-store.ts). */
+export interface RateLimitsTable {
+  /** The limiter's group and the client's key (its address), e.g. "sign-in-failures|203.0.113.7". */
+  key: Immutable<string>;
+  hits: number;
+  /** Milliseconds since the epoch; bigint, so PostgreSQL hands it back as a string. */
+  window_started_ms: number | string;
+}
+
+/**
+ * One number per workspace that every change to its connections moves on (added, edited, tested, removed), in the
+ * transaction of the change: a cache of connection lists compares it instead of reading the list again. No row: 0.
+ */
+export interface ConnectionStampsTable {
+  workspace_id: Immutable<string>;
+  /** bigint: PostgreSQL hands it back as a string. */
+  stamp: number | string;
 }
 
 /**
@@ -129,4 +156,96 @@ export interface HiddenCommitsTable {
   repository_id: Immutable<string>;
   commit_id: Immutable<string>;
   hidden_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: Immutable<string>;
+  email: string;
+  /** Lower-cased e-mail, unique. */
+  email_key: string;
+  name: string;
+  /** 1: administrator of the whole service, every workspace included. */
+  is_admin: number;
+  created_at: Immutable<Timestamp>;
+  disabled_at: Timestamp | null;
+}
+
+export type WorkspaceRole = 'admin' | 'member';
+
+export interface WorkspaceMembersTable {
+  workspace_id: Immutable<string>;
+  user_id: Immutable<string>;
+  role: WorkspaceRole;
+  added_at: Immutable<Timestamp>;
+}
+
+export type SignInLinkPurpose = 'first-admin' | 'invite' | 'sign-in';
+
+/** One-time sign-in links; only the SHA-256 of the token is kept. */
+export interface SignInLinksTable {
+  id: Immutable<string>;
+  token_hash: Immutable<string>;
+  user_id: Immutable<string>;
+  purpose: Immutable<SignInLinkPurpose>;
+  /** The user who made it (an invite), or null (first start, the CLI). */
+  created_by: Immutable<string | null>;
+  created_at: Immutable<Timestamp>;
+  expires_at: Immutable<Timestamp>;
+  used_at: Timestamp | null;
+}
+
+/** Web sessions; the cookie holds the token, the row its SHA-256. */
+export interface SessionsTable {
+  id: Immutable<string>;
+  token_hash: Immutable<string>;
+  user_id: Immutable<string>;
+  created_at: Immutable<Timestamp>;
+  expires_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+/** read: GET only; write: also changes connections and repositories and runs jobs; admin: also members and tokens. */
+export type ApiTokenScope = 'read' | 'write' | 'admin';
+
+/** API tokens belong to one workspace; only the SHA-256 of the token is kept. */
+export interface ApiTokensTable {
+  id: Immutable<string>;
+  workspace_id: Immutable<string>;
+  name: string;
+  token_hash: Immutable<string>;
+  prefix: Immutable<string>;
+  scope: Immutable<ApiTokenScope>;
+  created_by: Immutable<string>;
+  created_at: Immutable<Timestamp>;
+  expires_at: Immutable<Timestamp>;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export type JobKind = 'fetch' | 'snapshot';
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** Background work (fetches, snapshots): the record every queue implementation reads and writes progress to. */
+export interface JobsTable {
+  id: Immutable<string>;
+  workspace_id: Immutable<string>;
+  kind: Immutable<JobKind>;
+  state: JobState;
+  /** JSON: what to do (connection, repository, ref, ...); never a secret. */
+  input: Immutable<JsonText>;
+  /** JSON {percent: number | null, phase: string}. */
+  progress: JsonText | null;
+  /** JSON: what the job produced. */
+  result: JsonText | null;
+  /** JSON {code, message, hint} of a failed job. */
+  error: JsonText | null;
+  attempts: Generated<number>;
+  /** "user:{id}" or "token:{id}". */
+  created_by: Immutable<string | null>;
+  created_at: Immutable<Timestamp>;
+  updated_at: Timestamp;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  runner: string | null;
+  heartbeat_at: Timestamp | null;
 }

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationResultSet } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationResultSet, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { AzdoError } from '../errors/azdo-error.js';
 import type { Database } from './database.js';
@@ -63,7 +63,38 @@ function openSqlite(dataDir: string): { db: Kysely<Database>; dialect: StoreDial
     database?.close();
     throw storeUnavailable(file, error);
   }
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite', where: file };
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) }), dialect: 'sqlite', where: file };
+}
+
+/** Distinct SQL texts whose statements are kept; queries with lists of varying length make more, the oldest go. */
+const KEPT_STATEMENTS = 500;
+
+/**
+ * better-sqlite3 as Kysely sees it, with its prepared statements kept: Kysely prepares every query anew, and preparing
+ * costs about as much as running a small query. The same SQL text reuses its statement, unless that one is still
+ * being read (a streamed query), which gets one of its own.
+ */
+export function reusingStatements(database: SqliteDatabase.Database, max = KEPT_STATEMENTS): KyselySqliteDatabase {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close() {
+      statements.clear();
+      database.close();
+    },
+    prepare(text) {
+      const kept = statements.get(text);
+      if (kept && !kept.busy) return kept;
+      const statement = database.prepare(text);
+      if (!kept) {
+        if (statements.size >= max) {
+          const oldest = statements.keys().next();
+          if (!oldest.done) statements.delete(oldest.value);
+        }
+        statements.set(text, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 function openPostgres(
@@ -109,7 +140,14 @@ async function prepare(db: Kysely<Database>, dialect: StoreDialect, where: strin
     provider: { getMigrations: () => Promise.resolve(migrations) },
     ...(migrationSchema === undefined ? {} : { migrationTableSchema: migrationSchema }),
   });
-  const { error, results } = await migrateAtomically(db, dialect, where, migrator);
+  let outcome = await migrateAtomically(db, dialect, where, migrator);
+  // Kysely finds its migration tables by listing the tables of every schema; a schema another process drops at that
+  // moment (parallel test runs) fails the listing with 3F000 before anything is migrated (PostgreSQL migrates in one
+  // transaction), so another try is safe.
+  for (let retry = 0; retry < 3 && dialect === 'postgres' && (outcome.error as { code?: unknown } | undefined)?.code === '3F000'; retry += 1) {
+    outcome = await migrateAtomically(db, dialect, where, migrator);
+  }
+  const { error, results } = outcome;
   if (error === undefined) return;
   if (await newerMigrations(db, migrationSchema)) {
     throw new AzdoError(

@@ -84,9 +84,14 @@ describe('repo fetch', () => {
   it('waits for another fetch of the same mirror, saying so, then fetches', async () => {
     const fetched = (await cli(['repo', 'fetch', ...web(), '--json'])).json as FetchJson;
     const held = await lockMirror(fetched.path);
-    const release = new Promise<void>((resolve) => setTimeout(() => void held.release().then(resolve), 3000));
-    const r = await cli(['repo', 'fetch', ...web()]);
-    await release;
+    // Released once the CLI says it waits, however long a loaded machine takes to get it there.
+    let released: Promise<void> | undefined;
+    const r = await cli(['repo', 'fetch', ...web()], {
+      onStderr: (stderr) => {
+        if (!released && stderr.includes('Another fetch of this repository is running')) released = held.release();
+      },
+    });
+    await (released ?? held.release());
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`Another fetch of this repository is running (process ${process.pid}`);
     expect(r.stdout).toMatch(/^Fetched /);
@@ -202,5 +207,18 @@ describe('the data directory', () => {
       const text = await readFile(full, 'latin1').catch(() => '');
       expect(text.includes(w.pat), f).toBe(false);
     }
+  });
+});
+
+describe('connection remove', () => {
+  it("deletes the removed connection's mirrors and leaves other connections' mirrors alone", async () => {
+    const gone = (await cli(['repo', 'fetch', `${PROJECT}/web`, '--connection', 'server-ssh', '--json'])).json as FetchJson;
+    const kept = (await cli(['repo', 'fetch', ...web(), '--json'])).json as FetchJson;
+    const removal = await cli(['connection', 'remove', 'server-ssh', '--yes', '--json']);
+    expect(removal.code, removal.stderr).toBe(0);
+    expect(removal.json).toMatchObject({ removed: { name: 'server-ssh' }, mirrorsRemoved: 1 });
+    expect((removal.json as { consequence: string }).consequence).toContain('and its mirrors are deleted');
+    await expect(readdir(path.dirname(gone.path))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await refsOf(kept.path)).toEqual(await refsOf(repoDir(w.sim, 'services', 'web')));
   });
 });

@@ -25,6 +25,8 @@ export interface RunOptions {
   /** Called over and over while the process runs (one call at a time), e.g. to look at its files mid-way. */
   during?: () => Promise<void>;
   timeoutMs?: number;
+  /** Told the whole stderr so far each time more arrives, e.g. to act once the CLI says it is waiting. */
+  onStderr?(stderr: string): void;
 }
 
 async function children(pid: number): Promise<number[]> {
@@ -63,7 +65,10 @@ export function runCli(args: string[], o: RunOptions = {}): Promise<CliResult> {
     let stderr = '';
     const cmdlines = new Set<string>();
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString('utf8');
+      o.onStderr?.(stderr);
+    });
     let sampling: NodeJS.Timeout | undefined;
     if (o.sampleArgv && child.pid !== undefined) {
       const pid = child.pid;

@@ -136,6 +136,43 @@ describe('one fetch per mirror', () => {
     const result = await fetchWith('services', 'https', 'web', { dir, lock: { waitMs: 0 } });
     expect(result.created).toBe(true);
   });
+
+  it('takes over a lock file left by a process that died, and leaves no lock behind', async () => {
+    const dir = newDir('stale-file');
+    const dead = await new Promise<number>((resolve) => {
+      const child = execFile('true', () => resolve(child.pid!));
+    });
+    const { mkdir, writeFile, stat } = await import('node:fs/promises');
+    await mkdir(path.dirname(dir), { recursive: true });
+    await writeFile(`${dir}.lock`, JSON.stringify({ pid: dead, host: (await import('node:os')).hostname(), since: new Date().toISOString() }));
+    const result = await fetchWith('services', 'https', 'web', { dir, lock: { waitMs: 0 } });
+    expect(result.created).toBe(true);
+    await expect(stat(`${dir}.lock`)).rejects.toThrow();
+  });
+});
+
+describe('commit-graph', () => {
+  it('is written only when asked, after the fetch and still under the lock, and git verifies it', async () => {
+    const graph = (dir: string): Promise<string[]> => readdir(path.join(dir, 'objects', 'info', 'commit-graphs')).catch(() => []);
+    const dir = newDir('graph');
+    await fetchWith('services', 'https', 'web', { dir });
+    expect(await graph(dir)).toEqual([]);
+
+    let busy: string | undefined;
+    const indexed = await fetchWith('services', 'https', 'web', {
+      dir,
+      commitGraph: true,
+      onIndexing: () => {
+        // Another fetch asking now must find the mirror locked.
+        busy = 'pending';
+        void rejection(lockMirror(dir, { waitMs: 0 })).then((e) => (busy = e.code));
+      },
+    });
+    expect(indexed.created).toBe(false);
+    expect(busy).toBe('AZDO_MIRROR_BUSY');
+    expect(await graph(dir)).toContain('commit-graph-chain');
+    expect((await run('git', ['commit-graph', 'verify'], { cwd: dir })).code).toBe(0);
+  });
 });
 
 describe('interruption', () => {

@@ -1,5 +1,7 @@
 // Small repositories for snapshot tests, made with the real git's plumbing: any mix of files, executables, symbolic
 // links and submodule links, committed at a fixed date and cloned bare, as a mirror is.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'vitest';
@@ -49,6 +51,27 @@ export async function bareRepo(dir: string, files: Record<string, FileSpec>, par
   const commit = await git(repo, ['commit-tree', tree, '-m', 'test commit', ...(parent ? ['-p', parent.commit] : [])]);
   await git(repo, ['update-ref', 'refs/heads/main', commit]);
   return { repo, commit };
+}
+
+/**
+ * A bare repository whose one commit holds `count` generated files in a few nested folders, written by one
+ * `git fast-import` (thousands of files in well under a second, where bareRepo runs git three times per file).
+ */
+export async function wideRepo(dir: string, count: number): Promise<{ repo: string; commit: string }> {
+  const repo = path.join(dir, `wide-${++counter}.git`);
+  await git(repo, ['init', '-q', '--bare', '-b', 'main', repo]);
+  const when = Math.floor(new Date(COMMIT_DATE).getTime() / 1000);
+  let stream = `commit refs/heads/main\ncommitter Test <test@example.com> ${when} +0000\ndata 5\nwide\n`;
+  for (let i = 0; i < count; i++) {
+    const name = `src/module-${i % 10}/part-${i % 7}/file-${String(i).padStart(5, '0')}.txt`;
+    const body = `# ${name}\n`;
+    stream += `M 100644 inline ${name}\ndata ${Buffer.byteLength(body)}\n${body}\n`;
+  }
+  const child = spawn('git', ['fast-import', '--quiet', '--done'], { env: { ...process.env, GIT_DIR: repo }, stdio: ['pipe', 'ignore', 'inherit'] });
+  child.stdin.end(`${stream}done\n`);
+  const [code] = (await once(child, 'close')) as [number | null];
+  expect(code, 'git fast-import').toBe(0);
+  return { repo, commit: await git(repo, ['rev-parse', 'refs/heads/main']) };
 }
 
 /** Paths in a .tar.gz as the real tar lists them. */

@@ -3,10 +3,10 @@
 import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSnapshot, type SubmoduleLink } from '../../src/git/snapshot.js';
+import { createSnapshot, type ArchiveProgress, type SubmoduleLink } from '../../src/git/snapshot.js';
 import { rejection } from '../helpers/rejection.js';
 import { run, tempDir } from '../simulator/helpers.js';
-import { bareRepo, COMMIT_DATE, tarFiles, tarList, tarRead, tarVerbose, type FileSpec } from './snapshot-repos.js';
+import { bareRepo, COMMIT_DATE, tarFiles, tarList, tarRead, tarVerbose, wideRepo, type FileSpec } from './snapshot-repos.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -404,6 +404,59 @@ describe('createSnapshot with submodules', () => {
     });
     expect(calls).toBe(2);
     expect(await tarFiles(file)).toEqual(['.gitmodules', 'again/a.txt', 'lib/shared/a.txt']);
+  });
+});
+
+describe('createSnapshot progress', () => {
+  /** The reports' percents that are known, in order. */
+  const percents = (reports: ArchiveProgress[]): number[] => reports.flatMap((r) => (r.percent === null ? [] : [r.percent]));
+
+  it('counts the files of a large tree as they are archived, each whole percent once, up to 100 once the file is complete', async () => {
+    const { repo, commit } = await wideRepo(dir, 3000);
+    const reports: ArchiveProgress[] = [];
+    const file = out();
+    const result = await createSnapshot({ repoPath: repo, commit, out: file, onProgress: (p) => reports.push(p) });
+    expect(result.files).toBe(3000);
+    expect((await tarFiles(file)).length).toBe(3000);
+
+    expect(reports.every((r) => r.phase === 'archiving')).toBe(true);
+    expect(reports.at(-1)).toEqual({ phase: 'archiving', percent: 100, files: 3000, totalFiles: 3000 });
+    // Whole percents, each at most once and never going back; 100 only at the end.
+    const known = percents(reports);
+    expect(known.every((p, i) => Number.isInteger(p) && (i === 0 || p > known[i - 1]!))).toBe(true);
+    expect(known.slice(0, -1).every((p) => p < 100)).toBe(true);
+    // The percent is unknown only until the tree is counted, and its count is the tree's.
+    const firstKnown = reports.findIndex((r) => r.percent !== null);
+    expect(reports.slice(firstKnown).every((r) => r.percent !== null && r.totalFiles === 3000)).toBe(true);
+    expect(reports.slice(0, firstKnown).every((r) => r.totalFiles === null)).toBe(true);
+    expect(reports.every((r, i) => i === 0 || r.files >= reports[i - 1]!.files)).toBe(true);
+    expect(reports[0]).toMatchObject({ files: 0 });
+  });
+
+  it('counts the files .azdoignore leaves out as read, so the count reaches the tree\'s', async () => {
+    const { repo, commit } = await bareRepo(dir, { '.azdoignore': 'build/\n', 'build/a.js': 'a\n', 'build/b.js': 'b\n', 'src/index.ts': 'i\n' });
+    const reports: ArchiveProgress[] = [];
+    const result = await createSnapshot({ repoPath: repo, commit, out: out(), onProgress: (p) => reports.push(p) });
+    expect(result).toMatchObject({ files: 2, skippedPaths: 2 });
+    expect(reports.at(-1)).toEqual({ phase: 'archiving', percent: 100, files: 4, totalFiles: 4 });
+  });
+
+  it('counts included submodules\' files in the total, from the listings the planned pass makes', async () => {
+    const lib = await bareRepo(dir, { 'README.md': '# shared\n', 'src/strings.ts': 'export const trim = 1;\n' });
+    const app = await bareRepo(dir, {
+      'main.ts': 'm\n',
+      '.gitmodules': '[submodule "shared"]\n\tpath = lib/shared\n\turl = ../shared-lib\n',
+      'lib/shared': { link: lib.commit },
+    });
+    const reports: ArchiveProgress[] = [];
+    const result = await createSnapshot({ repoPath: app.repo, commit: app.commit, out: out(), submodules: async () => ({ repoPath: lib.repo }), onProgress: (p) => reports.push(p) });
+    expect(result.files).toBe(4);
+    // The planned pass starts over at 0 of the whole count, the submodule's files included.
+    const planned = reports.slice(reports.findLastIndex((r) => r.files === 0));
+    expect(planned[0]).toEqual({ phase: 'archiving', percent: 0, files: 0, totalFiles: 4 });
+    expect(planned.at(-1)).toEqual({ phase: 'archiving', percent: 100, files: 4, totalFiles: 4 });
+    const known = percents(planned);
+    expect(known.every((p, i) => i === 0 || p > known[i - 1]!)).toBe(true);
   });
 });
 

@@ -177,27 +177,26 @@ describe('listMirrorCommits', () => {
     expect((await rejection(listMirrorCommits(w.connections, t, { ...opts(), top: -1 }))).code).toBe('AZDO_PAGING_INVALID');
   });
 
-  it('lists 10,000 commits of a branch in under 200 ms, hidden ones included or not', async () => {
+  // How fast is measured by `npm run bench` (repositories), not here: a timed test fails with the machine's load.
+  it('lists 10,000 commits of a branch in one page, newest first, hidden ones included or not', async () => {
     await w.sim.control.createRepository('fabrikam', PROJECT, { name: 'big' });
     await generate(w.sim, 'services', 'big', 12_000);
     const t = await target('services', 'https', 'big');
     await fetchRepository(w.connections, t, opts());
     const first = await listMirrorCommits(w.connections, t, { ...opts(), top: 100 });
-    for (const c of first.commits.slice(10, 60)) await hideCommit(w.connections, t, c.commitId, opts());
-    for (const includeHidden of [false, true]) {
-      const times: number[] = [];
-      let count = 0;
-      // The best of five: the budget is for the listing, not for whatever else shares the machine's two cores.
-      for (let i = 0; i < 5; i++) {
-        const started = performance.now();
-        const page = await listMirrorCommits(w.connections, t, { ...opts(), top: 10_000, includeHidden });
-        times.push(performance.now() - started);
-        count = page.commits.length;
-        expect(page.hasMore).toBe(true);
-      }
-      expect(count).toBe(10_000);
-      expect(Math.min(...times), `listing took ${times.map((x) => x.toFixed(0)).join(', ')} ms`).toBeLessThan(200);
-    }
+    const hidden = first.commits.slice(10, 60).map((c) => c.commitId);
+    for (const id of hidden) await hideCommit(w.connections, t, id, opts());
+    const all = await listMirrorCommits(w.connections, t, { ...opts(), top: 10_000, includeHidden: true });
+    expect(all.commits).toHaveLength(10_000);
+    expect(all.hasMore).toBe(true);
+    expect(all.commits.slice(0, 100).map((c) => c.commitId)).toEqual(first.commits.map((c) => c.commitId));
+    expect(all.commits.filter((c) => c.hidden).map((c) => c.commitId)).toEqual(hidden);
+    const visible = await listMirrorCommits(w.connections, t, { ...opts(), top: 10_000 });
+    expect(visible.commits).toHaveLength(10_000);
+    expect(visible.commits.some((c) => hidden.includes(c.commitId))).toBe(false);
+    // Without the 50 hidden ones, the page reaches 50 commits further down the branch.
+    const deeper = await listMirrorCommits(w.connections, t, { ...opts(), top: 10_050, includeHidden: true });
+    expect(visible.commits.at(-1)?.commitId).toBe(deeper.commits.at(-1)?.commitId);
   });
 });
 

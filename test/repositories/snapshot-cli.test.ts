@@ -1,7 +1,7 @@
 // `repo snapshot` as users and scripts run it: the real CLI process against the demo simulator.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/run-cli.js';
+import { runCli, runInTerminal } from '../cli/run-cli.js';
 import { tarFiles } from '../git/snapshot-repos.js';
 import { repositoryWorld, type RepositoryWorld } from './repository-world.js';
 
@@ -44,6 +44,15 @@ describe('repo snapshot', () => {
     expect(result.cmdlines.some((c) => c.startsWith('git '))).toBe(true);
     expect(result.cmdlines.join('\n')).not.toContain(w.pat);
     expect(result.stdout).not.toContain(w.pat);
+  });
+
+  it('shows the files archived on a progress bar at a terminal, and still prints the summary', async () => {
+    const out = path.join(w.dir, 'app-terminal.tar.gz');
+    const r = await runInTerminal(['repo', 'snapshot', APP, 'main', '--out', out], [], { env: w.env });
+    expect(r.code, r.transcript).toBe(0);
+    expect(r.transcript).toMatch(/Archiving +\[[█░]+\] \d+% \| \d+\/6/);
+    expect(r.transcript).toMatch(/Wrote .*app-terminal\.tar\.gz/);
+    expect(await tarFiles(out)).toContain('lib/shared/src/strings.ts');
   });
 
   it('takes a branch URL without a ref and prints a summary for people', async () => {

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseAzureUrl } from '../../src/azure/urls.js';
 import { newId } from '../../src/store/columns.js';
 import {
+  connectionsStamp,
   deleteConnection,
   findConnectionsByUrl,
   getConnection,
@@ -133,6 +134,31 @@ describe.each(DIALECTS)('connections on %s', (dialect) => {
       connections: [],
       nextCursor: null,
     });
+  });
+
+  it('moves the workspace\'s change stamp with every change, in any transaction, and no other workspace\'s', async () => {
+    const store = await stores.open(dialect);
+    const other = await addWorkspace(store);
+    const stamps = async () => [await connectionsStamp(store.db, W), await connectionsStamp(store.db, other)];
+    expect(await stamps()).toEqual([0, 0]);
+    const input = connection('stamped');
+    await insertConnection(store.db, input);
+    const [afterInsert] = await stamps();
+    expect(afterInsert).toBeGreaterThan(0);
+    await updateConnection(store.db, { workspaceId: W, id: input.id, expectedVersion: 1, changes: { description: 'x' } });
+    const [afterUpdate] = await stamps();
+    expect(afterUpdate).toBeGreaterThan(afterInsert!);
+    expect(await recordTestResult(store.db, { workspaceId: W, id: input.id, ok: true, result: { ok: true } })).toBe(true);
+    const [afterTest] = await stamps();
+    expect(afterTest).toBeGreaterThan(afterUpdate!);
+    // A failed change moves nothing: a test of a connection that does not exist, a stale edit.
+    expect(await recordTestResult(store.db, { workspaceId: W, id: newId(), ok: true, result: null })).toBe(false);
+    await rejection(updateConnection(store.db, { workspaceId: W, id: input.id, expectedVersion: 1, changes: { description: 'y' } }));
+    expect(await stamps()).toEqual([afterTest, 0]);
+    expect(await deleteConnection(store.db, { workspaceId: W, id: input.id })).toBe(true);
+    const [afterDelete, untouched] = await stamps();
+    expect(afterDelete).toBeGreaterThan(afterTest!);
+    expect(untouched).toBe(0);
   });
 
   it('refuses a cursor it did not hand out', async () => {

@@ -58,7 +58,11 @@ export function testStores() {
         const client = new pg.Client({ connectionString: POSTGRES_URL });
         await client.connect();
         try {
-          for (const schema of schemas.splice(0)) await client.query(`drop schema if exists "${schema}" cascade`);
+          for (const schema of schemas.splice(0)) {
+            await client.query(`drop schema if exists "${schema}" cascade`);
+            // pg-boss's tables beside the store's (src/jobs/pg-boss-queue.ts).
+            await client.query(`drop schema if exists "${schema}_boss" cascade`);
+          }
         } finally {
           await client.end();
         }

@@ -1,6 +1,7 @@
 import { AzdoError } from '../../errors/azdo-error.js';
 import { organizationUrl, parseAzureUrl, URL_INVALID, type Deployment } from '../urls.js';
 import { authHook, type AzdoAuth } from './auth.js';
+import { notifyResponse } from './client-observers.js';
 import { buildRequest, checkCustomHeaders, type RequestOptions } from './build-request.js';
 import { decodeResponse } from './decode-response.js';
 import type { ErrorContext } from './error-factory.js';
@@ -61,18 +62,23 @@ function baseUrlOf(input: string | Deployment): URL {
   return new URL(`${organizationUrl(deployment)}/`);
 }
 
-/** Counts attempts, keeps the headers as sent for redacted errors, and reports timings. Innermost, beside the wire. */
+/**
+ * Counts attempts, keeps the headers as sent for redacted errors, and reports timings (to the client's onResponse and
+ * to the process-wide observers of client-observers.ts). Innermost, beside the wire.
+ */
 function observeHook(onResponse: AzdoClientOptions['onResponse']): RequestHook {
   return async (request, next) => {
     request.meta.attempts += 1;
     request.meta.sentHeaders = request.headers;
     const started = performance.now();
     const report = (status: number): void => {
+      const info = { method: request.method, url: request.url.toString(), status, durationMs: performance.now() - started, attempt: request.meta.attempts };
       try {
-        onResponse?.({ method: request.method, url: request.url.toString(), status, durationMs: performance.now() - started, attempt: request.meta.attempts });
+        onResponse?.(info);
       } catch {
         // A failing logger must not fail the request.
       }
+      notifyResponse(info);
     };
     try {
       const response = await next(request);

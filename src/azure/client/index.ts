@@ -1,5 +1,6 @@
 // The product's one Azure DevOps HTTP client: a small core and its concerns (auth, errors, paging, throttling, retry).
 export { AzdoClient, type AzdoClientOptions, type ResponseInfo } from './azdo-client.js';
+export { observeAzdoClients, type AzdoClientObserver, type ThrottleDelayInfo } from './client-observers.js';
 export { AzdoApiError, AzdoApiErrorCodes, type AzdoApiErrorCode, type AzdoApiErrorFields, type RedactedRequest } from './azdo-api-error.js';
 export { patAuth, bearerAuth, authHook, type AzdoAuth } from './auth.js';
 export { HEADER_INVALID, REQUEST_OTHER_HOST, acceptHeader, type RequestOptions } from './build-request.js';

@@ -1,3 +1,4 @@
+import { notifyThrottleDelay } from './client-observers.js';
 import { backoffMs } from './retry.js';
 import { rateLimitDelayMs, retryAfterMs } from './retry-after.js';
 import type { RequestHook } from './types.js';
@@ -69,7 +70,10 @@ export function throttleHook(o: ThrottleOptions): RequestHook {
     const state = o.registry.state(o.identity);
     for (let attempt = 0; ; attempt += 1) {
       const wait = state.notBefore - now();
-      if (wait > 0) await o.sleep(wait);
+      if (wait > 0) {
+        notifyThrottleDelay({ ms: wait, identity: o.identity });
+        await o.sleep(wait);
+      }
       await acquire(state, o.concurrency);
       let response;
       try {

@@ -1,7 +1,9 @@
 import { AzdoError } from '../../errors/azdo-error.js';
 import { openConnectionService } from '../../connections/open-connection-service.js';
 import { CLI_CONFIRMATION_REQUIRED, runCommand } from '../cli-output.js';
-import { removalConsequence } from '../connection-format.js';
+import { removalConsequence } from '../../connections/removal-consequence.js';
+import { deleteConnectionMirrors } from '../../repositories/connection-mirrors.js';
+import { listMirrors } from '../../store/mirrors-repo.js';
 import { askConfirm, canPrompt, cancelled } from '../terminal.js';
 
 export async function runConnectionRemove(name: string, o: { json?: boolean; yes?: boolean }): Promise<void> {
@@ -23,8 +25,11 @@ export async function runConnectionRemove(name: string, o: { json?: boolean; yes
         if (!(await askConfirm(`Remove connection '${view.name}'?`, false))) throw cancelled('Removing the connection');
       }
       // The version read above: a connection changed meanwhile is not removed unseen.
+      const mirrors = await listMirrors(service.store.db, view.id);
       const removed = await service.removeConnection(view.id, { expectedVersion: view.version });
-      out.result({ removed: { id: removed.id, name: removed.name, url: removed.url }, consequence });
+      // The data directory of the environment: where this CLI's `repo fetch` put them.
+      await deleteConnectionMirrors({}, view.id);
+      out.result({ removed: { id: removed.id, name: removed.name, url: removed.url }, mirrorsRemoved: mirrors.length, consequence });
       out.print(`Removed connection '${removed.name}'. ${consequence}`);
     } finally {
       await service.close();

@@ -5,7 +5,8 @@ import type { FetchProgress } from '../../git/git-progress.js';
 import type { MirrorFilter } from '../../git/mirror.js';
 import { fetchRepository, type FetchRepositoryResult } from '../../repositories/mirror-service.js';
 import { resolveRepositoryArgument } from '../../repositories/repository-target.js';
-import { runCommand, type CliOutput } from '../cli-output.js';
+import { runCommand } from '../cli-output.js';
+import { progressBar } from '../progress-bar.js';
 
 export interface RepoFetchOptions {
   connection?: string;
@@ -13,48 +14,6 @@ export interface RepoFetchOptions {
   /** false (--no-wait): fail with AZDO_MIRROR_BUSY instead of waiting for another fetch of the same mirror. */
   wait?: boolean;
   json?: boolean;
-}
-
-const LABELS: Record<FetchProgress['phase'], string> = {
-  counting: 'Counting',
-  compressing: 'Compressing',
-  receiving: 'Receiving',
-  resolving: 'Resolving',
-  checking: 'Checking',
-  updating: 'Updating',
-  other: 'Working',
-};
-
-interface Bar {
-  update(progress: FetchProgress): void;
-  stop(): void;
-}
-
-/** cli-progress on stderr, only at a terminal: piped output and JSON stay clean. */
-async function progressBar(out: CliOutput): Promise<Bar | undefined> {
-  if (out.json || process.stderr.isTTY !== true) return undefined;
-  const { default: cliProgress } = await import('cli-progress');
-  const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: '{phase} [{bar}] {percentage}% | {value}/{total}', hideCursor: true, clearOnComplete: true },
-    cliProgress.Presets.shades_classic,
-  );
-  let phase: string | undefined;
-  return {
-    update(p) {
-      const label = LABELS[p.phase].padEnd(11);
-      if (phase !== label) {
-        if (phase !== undefined) bar.stop();
-        bar.start(Math.max(p.total, 1), p.done, { phase: label });
-        phase = label;
-      } else {
-        bar.setTotal(Math.max(p.total, 1));
-        bar.update(p.done, { phase: label });
-      }
-    },
-    stop() {
-      if (phase !== undefined) bar.stop();
-    },
-  };
 }
 
 export function fetchSummary(r: FetchRepositoryResult): string {
@@ -73,7 +32,7 @@ export async function runRepoFetch(repository: string, o: RepoFetchOptions): Pro
       const target = await resolveRepositoryArgument(service, repository, o.connection !== undefined ? { connection: o.connection } : {});
       const result = await fetchRepository(service, target, {
         ...(o.filter ? { filter: o.filter } : {}),
-        ...(bar ? { onProgress: (p: FetchProgress) => bar.update(p) } : {}),
+        ...(bar ? { onProgress: (p: FetchProgress) => bar.fetch(p) } : {}),
         ...(o.wait === false ? { lockWaitMs: 0 } : {}),
         onLockWait: (owner: string | undefined) => out.note(`Another fetch of this repository is running${owner ? ` (${owner})` : ''}; waiting for it to finish...`),
       });

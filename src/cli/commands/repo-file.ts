@@ -3,7 +3,7 @@ import { openConnectionService } from '../../connections/open-connection-service
 import { getFile } from '../../repositories/browse-service.js';
 import { parseRefArgument, resolveRepositoryArgument } from '../../repositories/repository-target.js';
 import { runCommand } from '../cli-output.js';
-import { fileJson } from '../repository-format.js';
+import { fileContentJson } from '../../repositories/file-content-json.js';
 
 /** Writes the file's bytes as committed: to --out, else to stdout (with --json, inside the JSON document). */
 export async function runRepoFile(repository: string, o: { connection?: string; ref?: string; path?: string; out?: string; json?: boolean }): Promise<void> {
@@ -17,11 +17,11 @@ export async function runRepoFile(repository: string, o: { connection?: string; 
       });
       if (o.out !== undefined) {
         await writeFile(o.out, file.content);
-        const { content: _content, ...rest } = fileJson(file);
+        const { content: _content, ...rest } = fileContentJson(file);
         out.result({ ...rest, out: o.out });
         out.note(`Wrote ${file.path} (${file.content.length} bytes, commit ${file.commitId.slice(0, 12)}) to ${o.out}.`);
       } else if (o.json) {
-        out.result(fileJson(file));
+        out.result(fileContentJson(file));
       } else {
         process.stdout.write(file.content);
       }

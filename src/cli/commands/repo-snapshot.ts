@@ -1,9 +1,11 @@
 // `repo snapshot`: one commit's tree as a .tar.gz, without what .azdoignore names and with submodules, from the
-// repository's mirror (fetched first, so a branch is current).
+// repository's mirror (fetched first, so a branch is current), with a progress bar at a terminal: git's phases while
+// fetching, then the files archived.
 import { openConnectionService } from '../../connections/open-connection-service.js';
 import { resolveRepositoryArgument } from '../../repositories/repository-target.js';
 import { snapshotRepository, type RepositorySnapshot } from '../../repositories/snapshot-service.js';
 import { runCommand } from '../cli-output.js';
+import { progressBar } from '../progress-bar.js';
 
 export interface RepoSnapshotOptions {
   out: string;
@@ -43,13 +45,16 @@ export function snapshotSummary(s: RepositorySnapshot): string {
 export async function runRepoSnapshot(repository: string, ref: string | undefined, o: RepoSnapshotOptions): Promise<void> {
   await runCommand(o, async (out) => {
     const service = await openConnectionService();
+    const bar = await progressBar(out);
     try {
       const target = await resolveRepositoryArgument(service, repository, o.connection !== undefined ? { connection: o.connection } : {});
       out.note(`Fetching ${target.project}/${target.repository} and writing the snapshot...`);
       const result = await snapshotRepository(service, target, ref, o.out, {
         ...(o.allowMissingSubmodules ? { allowMissingSubmodules: true } : {}),
         ...(o.fetch === false ? { fetch: false } : {}),
+        ...(bar ? { onProgress: (p) => bar.fetch(p), onArchiveProgress: (p) => bar.archive(p) } : {}),
       });
+      bar?.stop();
       out.result({
         path: result.path,
         size: result.size,
@@ -66,6 +71,7 @@ export async function runRepoSnapshot(repository: string, ref: string | undefine
       });
       out.print(snapshotSummary(result));
     } finally {
+      bar?.stop();
       await service.close();
     }
   });

@@ -110,8 +110,10 @@ export async function sshChecks(i: SshInputs): Promise<SshOutcome> {
     if (pinned.length === 0) {
       const key = scan.keys[0]!;
       outcome.unconfirmedHostKey = { host, port, fingerprint: key.fingerprint, knownHostsLine: knownHostsLine(host, port, key) };
+      // A failure, not a warning: git refuses a host key that is not pinned, so until it is confirmed the
+      // connection cannot be used at all, and its status must not say it works.
       rec.problem(
-        'warn',
+        'fail',
         'ssh-host-key',
         DoctorCodes.sshHostKeyUnconfirmed,
         `${where} presented the host key ${key.fingerprint} (${key.type}), which this connection has not pinned yet.`,

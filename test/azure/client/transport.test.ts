@@ -70,11 +70,12 @@ describe('AzdoClient transport', () => {
 
   it('gives up after the timeout with AZDO_TIMEOUT and does not retry', async () => {
     // The control API is behind the same untrusted certificate, so the fault goes in through the simulator's context.
-    sim.context.faults.add({ path: '/_apis/projects$', latencyMs: 2000 });
+    sim.context.faults.add({ path: '/_apis/projects$', latencyMs: 20_000 });
     try {
       const started = Date.now();
       const e = await apiError(client({ ca, timeoutMs: 200 }).get('_apis/projects'), 'AZDO_TIMEOUT');
-      expect(Date.now() - started).toBeLessThan(1500);
+      // Far below the 20 s the answer takes, however loaded the machine: the client stopped waiting.
+      expect(Date.now() - started).toBeLessThan(10_000);
       expect(e.message).toContain('0.2 s');
       expect(e.attempts).toBe(1);
     } finally {

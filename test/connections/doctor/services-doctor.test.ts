@@ -53,21 +53,11 @@ describe('doctor, Azure DevOps Services (simulated)', () => {
     expect(report.requests).toBe((await simRequests(sim, since)).length);
   });
 
-  it('runs a healthy Services check in well under half a second with few requests (measured)', async () => {
-    const connection = connectionFor(URL_, { type: 'pat', token: fullPat });
-    const walls: number[] = [];
-    let requests = 0;
-    for (let run = 0; run < 3; run += 1) {
-      const started = performance.now();
-      const report = await runDoctor(connection, { endpoints });
-      walls.push(performance.now() - started);
-      expect(report.ok).toBe(true);
-      requests = report.requests;
-    }
-    console.log(`doctor, healthy Services PAT connection: ${walls.map((w) => w.toFixed(1)).join(' / ')} ms wall (3 runs), ${requests} HTTP requests`);
-    // The best of three, so a busy shared machine does not decide the verdict.
-    expect(Math.min(...walls)).toBeLessThan(500);
-    expect(requests).toBeLessThanOrEqual(8);
+  // How long it takes is measured by `npm run bench` (connections): timed assertions fail with the machine's load.
+  it('passes a healthy Services connection with few requests', async () => {
+    const report = await runDoctor(connectionFor(URL_, { type: 'pat', token: fullPat }), { endpoints });
+    expect(report.ok).toBe(true);
+    expect(report.requests).toBeLessThanOrEqual(8);
   });
 
   it('changes nothing with the write probe: no ref and no push appear', async () => {

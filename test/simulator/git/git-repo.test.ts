@@ -572,9 +572,7 @@ describe('GitRepo: import and generated history', () => {
   it('generates 2,000 commits with one fast-import and pages through them newest and oldest first', async () => {
     const repo = await newRepo();
     const authors = [alice(), bob(), who('Carol Coder', 'carol@fabrikam.com')];
-    const started = Date.now();
     const tip = await generateHistory(repo, { branch: 'main', commits: 2000, authors, startDate: new Date(T0), files: 12 });
-    expect(Date.now() - started).toBeLessThan(15_000);
     expect(await repo.resolve('refs/heads/main')).toBe(tip);
     expect(await repo.defaultBranch()).toBe('refs/heads/main');
 
