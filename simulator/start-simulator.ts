@@ -79,6 +79,27 @@ export async function startSimulator(o: StartSimulatorOptions = {}): Promise<Run
   // Key generation is slow and independent of seeding: start it first, wait for it last.
   const hostKey = loadOrCreateHostKey(path.join(dataDir, 'ssh_host_rsa_key'));
   hostKey.catch(() => undefined);
+  try {
+    return await startOn(o, { dataDir, temporary, listenHost, store, hostKey });
+  } catch (error) {
+    // A failed start (a bad seed, a port in use) must not leave the key generation writing into the data
+    // directory, nor the store open: the caller may remove the directory as soon as this rejects.
+    await hostKey.catch(() => undefined);
+    await store.close().catch(() => undefined);
+    if (temporary) await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+interface StartState {
+  dataDir: string;
+  temporary: boolean;
+  listenHost: string;
+  store: StateStore;
+  hostKey: ReturnType<typeof loadOrCreateHostKey>;
+}
+
+async function startOn(o: StartSimulatorOptions, { dataDir, temporary, listenHost, store, hostKey }: StartState): Promise<RunningSimulator> {
   const [tls, entraKey] = await Promise.all([
     o.tls ? loadOrCreateTls(path.join(dataDir, 'tls')) : undefined,
     loadOrCreateSigningKey(path.join(dataDir, 'entra-signing-key.json')),
@@ -110,9 +131,15 @@ export async function startSimulator(o: StartSimulatorOptions = {}): Promise<Run
   }
 
   const app = await buildSimulatorApp(context, tls ? { https: tls } : {});
-  await app.listen({ port: o.port ?? 0, host: listenHost });
+  let ssh: Awaited<ReturnType<typeof startGitSsh>>;
+  try {
+    await app.listen({ port: o.port ?? 0, host: listenHost });
+    ssh = await startGitSsh(context, { host: listenHost, port: o.sshPort ?? 0, hostKey: await hostKey });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   const port = (app.server.address() as AddressInfo).port;
-  const ssh = await startGitSsh(context, { host: listenHost, port: o.sshPort ?? 0, hostKey: await hostKey });
   context.ssh = { port: ssh.port };
 
   const urlHost = listenHost === '0.0.0.0' || listenHost === '::' ? '127.0.0.1' : listenHost;

@@ -162,6 +162,18 @@ describe('seed validation', () => {
     await sim.stop();
   });
 
+  it('writes nothing more into the data directory once a failed start has rejected, so it can be removed at once', async () => {
+    const tmp = await tempDir();
+    cleanups.push(tmp.cleanup);
+    const dataDir = path.join(tmp.dir, 'data');
+    // Validation fails within milliseconds, long before the SSH host key is generated: the start must still wait
+    // for that key generation rather than let it write into a directory its caller is removing.
+    expect(await problemsOf({ extra: true } as unknown as SeedDocument, dataDir)).toHaveLength(1);
+    const entries = (await readdir(dataDir)).sort();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await readdir(dataDir)).sort()).toEqual(entries);
+  });
+
   it('puts the data directory back as it was when a seed fails half way, as a pull request that conflicts', async () => {
     const tmp = await tempDir();
     cleanups.push(tmp.cleanup);
