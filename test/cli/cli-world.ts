@@ -45,7 +45,7 @@ export async function cliWorld(o: { pat?: string } = {}): Promise<CliWorld> {
     },
     async close() {
       await sim.stop();
-      await rm(dir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }

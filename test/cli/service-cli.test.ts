@@ -58,7 +58,7 @@ describe('azdo-connect demo and admin sign-in-link', () => {
   });
 
   afterAll(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
+    if (dir) await rm(dir, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it('runs the service against the simulator with a tested connection, prints a fresh link every time, and adds the connection once', async () => {

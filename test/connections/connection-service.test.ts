@@ -39,7 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stores.cleanup();
-  await rm(keys, { recursive: true, force: true });
+  await rm(keys, { recursive: true, force: true, maxRetries: 5 });
 });
 
 async function rows(store: Store): Promise<string> {

@@ -40,7 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim?.stop();
   await stores.cleanup();
-  await rm(dir, { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true, maxRetries: 5 });
 });
 
 describe('testConnection', () => {

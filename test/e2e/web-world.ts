@@ -55,7 +55,7 @@ export async function webWorld(name: string, o: { simulator?: boolean } = {}): P
       await service.close().catch(() => undefined);
       await sim?.stop().catch(() => undefined);
       log.end();
-      await rm(dataDir, { recursive: true, force: true });
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }

@@ -275,7 +275,7 @@ describe('a full disk', () => {
     expect((await fsck(dir)).code).toBe(0);
     // Nothing half-written is left to fill the disk further.
     expect((await readdir(path.join(dir, 'objects', 'pack'))).filter((f) => f.startsWith('tmp_'))).toEqual([]);
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it('leaves no mirror when the first clone fills the disk', async () => {

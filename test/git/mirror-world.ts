@@ -121,7 +121,7 @@ export async function mirrorWorld(): Promise<MirrorWorld> {
     async close() {
       await connections.close();
       await sim.stop();
-      await rm(dir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
   return world;

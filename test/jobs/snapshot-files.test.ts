@@ -7,7 +7,7 @@ import { ensureSnapshotsDir, partialSnapshotFile, snapshotFile, snapshotFileName
 
 const dirs: string[] = [];
 afterEach(async () => {
-  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true, maxRetries: 5 });
 });
 
 describe('snapshotFileName', () => {

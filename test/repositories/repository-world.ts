@@ -52,7 +52,7 @@ export async function repositoryWorld(): Promise<RepositoryWorld> {
     async close() {
       await connections.close();
       await sim.stop();
-      await rm(dir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }

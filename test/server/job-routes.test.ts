@@ -29,7 +29,7 @@ describe.each(DIALECTS)('jobs API on %s', (dialect) => {
 
   afterAll(async () => {
     await world?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    if (dir) await rm(dir, { recursive: true, force: true, maxRetries: 5 });
   });
 
   async function getJob(id: string, caller: Caller = world.admin): Promise<Job> {

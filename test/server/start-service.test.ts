@@ -81,7 +81,7 @@ describe('azdo-connect serve', () => {
 
   afterAll(async () => {
     await sim?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    if (dir) await rm(dir, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it('prints the sign-in link once, logs JSON without secrets, and on SIGTERM requeues a running job and exits 0', async () => {

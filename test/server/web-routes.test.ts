@@ -39,7 +39,7 @@ describe('web routes', () => {
   afterAll(async () => {
     await app?.close();
     await stores.cleanup();
-    await rm(webRoot, { recursive: true, force: true });
+    await rm(webRoot, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it('serves the page shell at / to a signed-out browser, revalidated on every visit', async () => {
@@ -104,6 +104,6 @@ describe('web routes', () => {
     const unbuilt = await appWith(empty, stores);
     expect((await unbuilt.inject({ method: 'GET', url: '/connections', headers: HTML })).statusCode).toBe(404);
     await unbuilt.close();
-    await rm(empty, { recursive: true, force: true });
+    await rm(empty, { recursive: true, force: true, maxRetries: 5 });
   });
 });

@@ -30,7 +30,7 @@ export async function run(file: string, args: string[], o: { cwd?: string; env?:
 
 export async function tempDir(prefix = 'azdo-test-'): Promise<{ dir: string; cleanup(): Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true, maxRetries: 5 }) };
 }
 
 /** A fresh RSA (or other) key pair made by the real ssh-keygen. */

@@ -67,7 +67,7 @@ export function testStores() {
           await client.end();
         }
       }
-      for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+      for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }

@@ -62,7 +62,7 @@ export async function sshKeyCredential(): Promise<SshCredential> {
     const pair = await importSshPrivateKey(await readFile(file, 'utf8'));
     return { type: 'ssh', privateKey: pair.privateKey, publicKey: pair.publicKey, fingerprint: pair.fingerprint };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 

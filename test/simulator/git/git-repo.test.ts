@@ -15,7 +15,7 @@ import { runGit } from '../../../simulator/git/run-git.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
-  await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
+  await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true, maxRetries: 5 })));
 });
 
 async function tempDir(): Promise<string> {

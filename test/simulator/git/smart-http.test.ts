@@ -179,7 +179,7 @@ describe('serveSmartHttp with real git', () => {
 
   afterAll(async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    await rm(root, { recursive: true, force: true });
+    await rm(root, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it('clones, pushes a new branch, and fetches it from another clone', async () => {

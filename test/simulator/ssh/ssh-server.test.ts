@@ -193,7 +193,7 @@ describe('SSH server with real OpenSSH and git', () => {
 
   afterAll(async () => {
     await server?.close();
-    await rm(root, { recursive: true, force: true });
+    await rm(root, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it('reports the host key fingerprint as ssh-keygen -lf does', async () => {
