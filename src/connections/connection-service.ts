@@ -7,7 +7,7 @@ import type { RotateKeyResult, Vault } from '../credentials/vault.js';
 import { AzdoError } from '../errors/azdo-error.js';
 import type { JsonValue } from '../store/columns.js';
 import { newId } from '../store/columns.js';
-import type { ConnectionFields, ConnectionRecord } from '../store/connection-record.js';
+import type { ConnectionFields, ConnectionRecord, CredentialPublic } from '../store/connection-record.js';
 import {
   connectionsStamp,
   deleteConnection,
@@ -26,7 +26,7 @@ import type { Connection } from './connection.js';
 import { withField } from './connection-errors.js';
 import { mergeChanges } from './connection-changes.js';
 import { validateConnectionInput, type ConnectionChanges, type ConnectionInput, type ValidConnection } from './connection-input.js';
-import { toCredentialPublic, toView, type ConnectionView } from './connection-view.js';
+import { toView, type ConnectionView } from './connection-view.js';
 import type { DoctorCheck, DoctorReport } from './doctor/doctor-types.js';
 
 export const CONNECTION_SECRET_MISSING = 'AZDO_CONNECTION_SECRET_MISSING';
@@ -284,12 +284,13 @@ export class ConnectionService {
       labels: valid.labels,
       deployment: valid.deployment,
       credentialType: valid.credential.type,
-      credentialPublic: toCredentialPublic(publicPart(valid.credential), valid.ssh.port),
+      credentialPublic: publicPart(valid.credential) as unknown as CredentialPublic,
       customHeaders: valid.customHeaders.map((h) =>
         h.secret ? { name: h.name, secret: true as const } : { name: h.name, secret: false as const, value: h.value },
       ),
       tlsCa: valid.tls.caBundle ?? null,
       sshKnownHosts: valid.ssh.knownHosts ?? null,
+      sshPort: valid.ssh.port ?? null,
     };
   }
 

@@ -38,6 +38,8 @@ export interface ConnectionFields {
   customHeaders: CustomHeader[];
   tlsCa: string | null;
   sshKnownHosts: string | null;
+  /** A Server's SSH port, when one was given (else 22). */
+  sshPort: number | null;
 }
 
 export interface ConnectionRecord extends ConnectionFields {
@@ -96,6 +98,7 @@ export function fieldsToRow(fields: ConnectionFields): ConnectionFieldColumns {
     custom_headers: toJsonText(fields.customHeaders),
     tls_ca: fields.tlsCa,
     ssh_known_hosts: fields.sshKnownHosts,
+    ssh_port: fields.sshPort,
   };
 }
 
@@ -114,6 +117,7 @@ export function rowToRecord(row: Selectable<ConnectionsTable>): ConnectionRecord
     customHeaders: fromJsonText<CustomHeader[]>(row.custom_headers),
     tlsCa: row.tls_ca,
     sshKnownHosts: row.ssh_known_hosts,
+    sshPort: row.ssh_port,
     lastTest:
       row.last_test_at === null || row.last_test_ok === null
         ? null

@@ -63,6 +63,8 @@ export interface ConnectionsTable {
   tls_ca: string | null;
   /** known_hosts lines pinning a Server's SSH host keys. */
   ssh_known_hosts: string | null;
+  /** A Server's SSH port when one was given (else 22); always null for Services, which uses ssh.dev.azure.com:22. */
+  ssh_port: number | null;
   last_test_at: Timestamp | null;
   /** 1 passed, 0 failed, null never tested. */
   last_test_ok: number | null;

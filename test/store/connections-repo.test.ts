@@ -43,6 +43,7 @@ function connection(name: string, overrides: Partial<NewConnection> = {}): NewCo
     ],
     tlsCa: null,
     sshKnownHosts: null,
+    sshPort: null,
     ...overrides,
   };
 }
@@ -86,7 +87,7 @@ describe.each(DIALECTS)('connections on %s', (dialect) => {
     expect((await secretsOf(store, input.id)).map((s) => s.purpose)).toEqual(['credential']);
   });
 
-  it('stores a Server connection with its CA bundle and pinned host keys', async () => {
+  it('stores a Server connection with its CA bundle, pinned host keys and SSH port', async () => {
     const store = await stores.open(dialect);
     const input = connection('tfs', {
       deployment: deploymentOf('https://tfs.contoso.local:8443/tfs/DefaultCollection'),
@@ -94,6 +95,7 @@ describe.each(DIALECTS)('connections on %s', (dialect) => {
       credentialPublic: { fingerprint: 'SHA256:abc', publicKey: 'ssh-ed25519 AAAA test' },
       tlsCa: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
       sshKnownHosts: 'tfs.contoso.local ssh-ed25519 AAAA',
+      sshPort: 2222,
     });
     const saved = await insertConnection(store.db, input);
     expect(saved.kind).toBe('server');
@@ -101,6 +103,7 @@ describe.each(DIALECTS)('connections on %s', (dialect) => {
     expect(await getConnection(store.db, { workspaceId: W, id: input.id })).toMatchObject({
       tlsCa: input.tlsCa,
       sshKnownHosts: input.sshKnownHosts,
+      sshPort: 2222,
       credentialPublic: input.credentialPublic,
     });
   });

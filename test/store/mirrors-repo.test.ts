@@ -25,6 +25,7 @@ async function addConnection(store: Store): Promise<string> {
     customHeaders: [],
     tlsCa: null,
     sshKnownHosts: null,
+    sshPort: null,
   });
   return id;
 }

@@ -68,6 +68,7 @@ describe('the SQLite data directory', () => {
         customHeaders: [],
         tlsCa: null,
         sshKnownHosts: null,
+        sshPort: null,
       },
       [seal(services, 'credential', pat)],
     );
@@ -89,6 +90,7 @@ describe('the SQLite data directory', () => {
         ],
         tlsCa: null,
         sshKnownHosts: 'tfs.contoso.local ssh-ed25519 AAAAC3Nz',
+        sshPort: null,
       },
       [seal(server, 'credential', privateKey), seal(server, 'header:cf-access-client-secret', headerValue)],
     );
@@ -107,6 +109,7 @@ describe('the SQLite data directory', () => {
         customHeaders: [],
         tlsCa: null,
         sshKnownHosts: null,
+        sshPort: null,
       },
       [seal(principal, 'credential', clientSecret)],
     );

@@ -7,6 +7,7 @@ import * as mirrors from './2026-11-22-0003-mirrors.js';
 import * as service from './2026-11-22-0004-service.js';
 import * as connectionStamps from './2026-11-22-0005-connection-stamps.js';
 import * as rateLimits from './2026-11-22-0006-rate-limits.js';
+import * as sshPort from './2026-11-23-0007-ssh-port.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22-0001-initial': initial,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22-0004-service': service,
   '2026-11-22-0005-connection-stamps': connectionStamps,
   '2026-11-22-0006-rate-limits': rateLimits,
+  '2026-11-23-0007-ssh-port': sshPort,
 };
