@@ -100,10 +100,16 @@ interface StartState {
 }
 
 async function startOn(o: StartSimulatorOptions, { dataDir, temporary, listenHost, store, hostKey }: StartState): Promise<RunningSimulator> {
-  const [tls, entraKey] = await Promise.all([
+  // Both settled before either failure is thrown: Promise.all would reject at the first, leaving the other still
+  // writing into the data directory that the caller may be about to remove.
+  const [tlsMade, entraKeyMade] = await Promise.allSettled([
     o.tls ? loadOrCreateTls(path.join(dataDir, 'tls')) : undefined,
     loadOrCreateSigningKey(path.join(dataDir, 'entra-signing-key.json')),
   ]);
+  if (tlsMade.status === 'rejected') throw tlsMade.reason;
+  if (entraKeyMade.status === 'rejected') throw entraKeyMade.reason;
+  const tls = tlsMade.value;
+  const entraKey = entraKeyMade.value;
   const context: SimulatorContext = {
     store,
     repos: new RepositoryRuntime(store),

@@ -209,7 +209,8 @@ async function clone(dir: string, o: Fetching, repository: string): Promise<GitR
   } catch (error) {
     throw ioFailure(error, repository);
   } finally {
-    if (!renamed) await rm(temporary, { recursive: true, force: true });
+    // An aborted git returns once it exits, but a helper of it may still be writing a file or two: retry.
+    if (!renamed) await rm(temporary, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
 }
 

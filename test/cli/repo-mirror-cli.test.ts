@@ -5,6 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockMirror } from '../../src/git/mirror-lock.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { fsck, generate, mirrorWorld, PROJECT, refsOf, repoDir, type MirrorWorld } from '../git/mirror-world.js';
 import { cliEnv, ROOT, runCli, runInTerminal } from './run-cli.js';
 
@@ -104,11 +105,19 @@ describe('repo fetch', () => {
     const main = path.join(ROOT, 'src/cli/main.ts');
     const child = spawn(process.execPath, ['--import', 'tsx', main, 'repo', 'fetch', url, '--connection', 'services-https'], { cwd: ROOT, env: cliEnv(w.env), detached: true, stdio: 'ignore' });
     const mirrors = path.join(w.dataDir, 'mirrors');
-    // Wait until the clone's temporary directory exists, then kill the whole process group (CLI, git, index-pack).
-    for (let i = 0; i < 600; i++) {
-      const dirs = await readdir(mirrors, { recursive: true }).catch(() => [] as string[]);
-      if (dirs.some((d) => /\.git\.tmp-[0-9a-f]+\/objects\/pack\/tmp_pack/.test(d))) break;
-      await new Promise((r) => setTimeout(r, 10));
+    let exited = false;
+    child.on('exit', () => (exited = true));
+    // Wait until the clone is receiving its pack, then kill the whole process group (CLI, git, index-pack). However
+    // long a loaded machine takes to start the CLI and git: killing it earlier would test something else.
+    try {
+      await waitFor('the clone to receive its pack', async () => {
+        if (exited) throw new Error('the fetch ended before it could be killed mid-clone');
+        const dirs = await readdir(mirrors, { recursive: true }).catch(() => [] as string[]);
+        return dirs.some((d) => /\.git\.tmp-[0-9a-f]+\/objects\/pack\/tmp_pack/.test(d));
+      }, 60_000);
+    } catch (error) {
+      if (!exited) process.kill(-child.pid!, 'SIGKILL');
+      throw error;
     }
     process.kill(-child.pid!, 'SIGKILL');
     await new Promise((r) => child.on('close', r));

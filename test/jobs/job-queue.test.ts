@@ -212,14 +212,21 @@ describe('two pg-boss queues over one PostgreSQL store', () => {
     const store = await stores.open('postgres');
     const runs = new Map<string, number>();
     const runners = new Set<number>();
+    // Every job waits until both instances have taken one. A fixed sleep per job left sharing to timing: on a loaded
+    // machine the instance that enqueues can take each job as it arrives, before the other's poll comes round. With
+    // both instances' slots (2 each) far fewer than the jobs, neither can take them all while its own jobs wait, so
+    // the other must get some; if it never did, the jobs would not finish and the test would fail.
+    let bothRan!: () => void;
+    const shared = new Promise<void>((resolve) => (bothRan = resolve));
     const handlerOf = (n: number) => async (job: { id: string }) => {
       runs.set(job.id, (runs.get(job.id) ?? 0) + 1);
       runners.add(n);
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      if (runners.size === 2) bothRan();
+      await shared;
       return { by: n };
     };
-    const a = track(queueOver(store, { fetch: handlerOf(1) }));
-    const b = track(queueOver(store, { fetch: handlerOf(2) }));
+    const a = track(queueOver(store, { fetch: handlerOf(1) }, { settings: { concurrency: 2 } }));
+    const b = track(queueOver(store, { fetch: handlerOf(2) }, { settings: { concurrency: 2 } }));
     await Promise.all([a.start(), b.start()]);
     const ids = await enqueueMany(a, 16);
     for (const id of ids) await waitForState(b, WS, id, 'succeeded');

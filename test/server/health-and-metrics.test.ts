@@ -87,7 +87,8 @@ describe('health, readiness and metrics', () => {
       const r = await fetch(`${sim.controlUrl}${path}`, { method, ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) });
       expect(r.ok).toBe(true);
     };
-    await control('PUT', '/throttling', { enabled: true, limit: 1000, blockAt: 1, windowSeconds: 2 });
+    // The second request is blocked only while the first is in the window: 30 s leaves a loaded machine room.
+    await control('PUT', '/throttling', { enabled: true, limit: 1000, blockAt: 1, windowSeconds: 30 });
     try {
       // Any client of the process is observed: here one made directly, whose sleep emulates the window passing.
       const waits: number[] = [];

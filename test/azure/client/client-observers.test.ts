@@ -52,7 +52,8 @@ describe('observeAzdoClients', () => {
   });
 
   it('reports the wait a 429 with Retry-After causes before the client sleeps, with the identity and not the token', async () => {
-    await control(sim, 'PUT', '/throttling', { enabled: true, limit: 1000, blockAt: 1, windowSeconds: 2 });
+    // The second request is blocked only while the first is in the window: 30 s leaves a loaded machine room.
+    await control(sim, 'PUT', '/throttling', { enabled: true, limit: 1000, blockAt: 1, windowSeconds: 30 });
     const seen = observe();
     // Waiting out the window is emulated by clearing the simulator's usage, as the passing of time would.
     const sleeper = recordingSleep(async () => {

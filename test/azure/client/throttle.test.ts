@@ -99,7 +99,9 @@ describe('AzdoClient throttling', () => {
   });
 
   it('waits Retry-After after a 429 and then succeeds', async () => {
-    await control(sim, 'PUT', '/throttling', { enabled: true, limit: 1000, blockAt: 1, windowSeconds: 2 });
+    // The window is the Retry-After of the 429 (less the time since the first request), and the second request is
+    // blocked only while the first is in it: 30 s leaves a loaded machine room; a 2 s window did not.
+    await control(sim, 'PUT', '/throttling', { enabled: true, limit: 1000, blockAt: 1, windowSeconds: 30 });
     // Waiting out the window is emulated by clearing the simulator's usage, as the passing of time would.
     const sleeper = recordingSleep(async () => {
       await control(sim, 'DELETE', '/throttling/usage');
@@ -111,12 +113,14 @@ describe('AzdoClient throttling', () => {
     expect(r.data.value).toHaveLength(1);
     expect((await requestLog(sim, since)).requests.map((x) => x.status)).toEqual([429, 200]);
     expect(sleeper.waits).toHaveLength(1);
+    // Retry-After, not the back-off of a 429 without one (at most 1 s on the first retry), and no more than asked.
     expect(sleeper.waits[0]).toBeGreaterThan(1000);
-    expect(sleeper.waits[0]).toBeLessThanOrEqual(2000);
+    expect(sleeper.waits[0]).toBeLessThanOrEqual(30_000);
   });
 
   it('reports AZDO_THROTTLED with TF400733 when the 429s do not stop', async () => {
-    await control(sim, 'PUT', '/throttling', { enabled: true, limit: 1000, blockAt: 1, windowSeconds: 2 });
+    // Long enough that the first request is still in the window when the last retry goes out.
+    await control(sim, 'PUT', '/throttling', { enabled: true, limit: 1000, blockAt: 1, windowSeconds: 30 });
     const sleeper = recordingSleep();
     const dave = client(patAuth(tokens[3]!), { sleep: sleeper.sleep, retries: 2, rateLimits: new RateLimitRegistry() });
     await dave.get('_apis/projects');
