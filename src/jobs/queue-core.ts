@@ -203,7 +203,9 @@ export abstract class QueueCore implements JobQueue {
       // Queued again at once, so another instance may pick them up while these handlers wind down.
       await this.requeueOwn(left.map((r) => r.job.id)).catch((error: unknown) => this.logger.error({ err: error }, 'job queue: could not requeue running jobs'));
       await Promise.race([all(), sleep(this.#settings.abortWaitMs)]);
-      this.logger.info({ jobs: left.map((r) => r.job.id) }, 'job queue: running jobs queued again for the next start');
+      // A handler still running here ignored its abort; the operator learns which, since the process exits under it.
+      const stillRunning = left.filter((r) => this.#running.has(r.job.id)).map((r) => r.job.id);
+      this.logger.info({ jobs: left.map((r) => r.job.id), stillRunning }, 'job queue: running jobs queued again for the next start');
     }
     for (const timer of this.#timers.splice(0)) clearInterval(timer);
     await this.onStop(graceMs);

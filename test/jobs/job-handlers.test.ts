@@ -73,7 +73,7 @@ describe.each(DIALECTS)('fetch and snapshot jobs on %s', (dialect) => {
 
   it('runs a fetch, showing progress while it runs, and records the mirror', async () => {
     const queue = await startQueue();
-    stallGit('shared-lib', 1500);
+    stallGit('shared-lib', 5000);
     const job = await queue.enqueue({ workspaceId: WS, kind: 'fetch', input: fetchInput('shared-lib') });
     // git waits for the simulator meanwhile: the job is seen running, in its first phase.
     await waitFor('the job to be running, connecting', async () => {
