@@ -205,16 +205,12 @@ export const ConnectionTestBodySchema = Type.Object(
   { ...closed, title: 'ConnectionTestRequest' },
 );
 
+/** A test's answer: the doctor's report, with the connection as the test left it and what became of a host key. */
 export const ConnectionTestResultSchema = Type.Object(
   {
+    ...DoctorReportSchema.properties,
     ok: Type.Boolean({ description: 'No check failed (and a host key given to confirm matched).' }),
     connection: ConnectionViewSchema,
-    checks: Type.Array(DoctorCheckSchema),
-    features: FeaturesSchema,
-    requests: Type.Integer(),
-    durationMs: Type.Number(),
-    credentialExpiresAt: Type.Optional(DateTime('When the credential expires, as the test learnt it.')),
-    unconfirmedHostKey: Type.Optional(HostKeySchema),
     pinnedHostKey: Type.Optional(HostKeySchema),
     hostKeyMismatch: Type.Optional(
       Type.Object({ expected: Type.String(), seen: Type.String() }, { description: 'confirmHostKey named another key than the host presented; nothing was pinned.' }),

@@ -2541,6 +2541,45 @@ export interface operations {
                     "application/json": {
                         /** @description No check failed (and a host key given to confirm matched). */
                         ok: boolean;
+                        checks: {
+                            /** @description Which check, e.g. "dns", "pat-scopes". */
+                            id: string;
+                            /** @description AZDO_OK when it passed; otherwise the code in docs/errors.md. */
+                            code: string;
+                            status: "pass" | "warn" | "fail" | "skip";
+                            durationMs: number;
+                            message: string;
+                            hint?: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        /**
+                         * FeatureAccess
+                         * @description What the credential was seen to allow; absent: not probed.
+                         */
+                        features: {
+                            readCode?: boolean;
+                            writeCode?: boolean;
+                            builds?: boolean;
+                            workItems?: boolean;
+                            serviceHooks?: boolean;
+                        };
+                        requests: number;
+                        durationMs: number;
+                        /**
+                         * Format: date-time
+                         * @description When the credential expires, as the test learnt it.
+                         */
+                        credentialExpiresAt?: string;
+                        /** SshHostKey */
+                        unconfirmedHostKey?: {
+                            host: string;
+                            port: number;
+                            /** @description SHA256:...; send it back as confirmHostKey to pin the key. */
+                            fingerprint: string;
+                            knownHostsLine: string;
+                        };
                         /** Connection */
                         connection: {
                             id: string;
@@ -2676,45 +2715,6 @@ export interface operations {
                              */
                             updatedAt: string;
                         };
-                        checks: {
-                            /** @description Which check, e.g. "dns", "pat-scopes". */
-                            id: string;
-                            /** @description AZDO_OK when it passed; otherwise the code in docs/errors.md. */
-                            code: string;
-                            status: "pass" | "warn" | "fail" | "skip";
-                            durationMs: number;
-                            message: string;
-                            hint?: string;
-                            details?: {
-                                [key: string]: unknown;
-                            };
-                        }[];
-                        /**
-                         * FeatureAccess
-                         * @description What the credential was seen to allow; absent: not probed.
-                         */
-                        features: {
-                            readCode?: boolean;
-                            writeCode?: boolean;
-                            builds?: boolean;
-                            workItems?: boolean;
-                            serviceHooks?: boolean;
-                        };
-                        requests: number;
-                        durationMs: number;
-                        /**
-                         * Format: date-time
-                         * @description When the credential expires, as the test learnt it.
-                         */
-                        credentialExpiresAt?: string;
-                        /** SshHostKey */
-                        unconfirmedHostKey?: {
-                            host: string;
-                            port: number;
-                            /** @description SHA256:...; send it back as confirmHostKey to pin the key. */
-                            fingerprint: string;
-                            knownHostsLine: string;
-                        };
                         /** SshHostKey */
                         pinnedHostKey?: {
                             host: string;
@@ -2761,6 +2761,45 @@ export interface operations {
                         result: {
                             /** @description No check failed (and a host key given to confirm matched). */
                             ok: boolean;
+                            checks: {
+                                /** @description Which check, e.g. "dns", "pat-scopes". */
+                                id: string;
+                                /** @description AZDO_OK when it passed; otherwise the code in docs/errors.md. */
+                                code: string;
+                                status: "pass" | "warn" | "fail" | "skip";
+                                durationMs: number;
+                                message: string;
+                                hint?: string;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            /**
+                             * FeatureAccess
+                             * @description What the credential was seen to allow; absent: not probed.
+                             */
+                            features: {
+                                readCode?: boolean;
+                                writeCode?: boolean;
+                                builds?: boolean;
+                                workItems?: boolean;
+                                serviceHooks?: boolean;
+                            };
+                            requests: number;
+                            durationMs: number;
+                            /**
+                             * Format: date-time
+                             * @description When the credential expires, as the test learnt it.
+                             */
+                            credentialExpiresAt?: string;
+                            /** SshHostKey */
+                            unconfirmedHostKey?: {
+                                host: string;
+                                port: number;
+                                /** @description SHA256:...; send it back as confirmHostKey to pin the key. */
+                                fingerprint: string;
+                                knownHostsLine: string;
+                            };
                             /** Connection */
                             connection: {
                                 id: string;
@@ -2895,45 +2934,6 @@ export interface operations {
                                  * @description When it last changed.
                                  */
                                 updatedAt: string;
-                            };
-                            checks: {
-                                /** @description Which check, e.g. "dns", "pat-scopes". */
-                                id: string;
-                                /** @description AZDO_OK when it passed; otherwise the code in docs/errors.md. */
-                                code: string;
-                                status: "pass" | "warn" | "fail" | "skip";
-                                durationMs: number;
-                                message: string;
-                                hint?: string;
-                                details?: {
-                                    [key: string]: unknown;
-                                };
-                            }[];
-                            /**
-                             * FeatureAccess
-                             * @description What the credential was seen to allow; absent: not probed.
-                             */
-                            features: {
-                                readCode?: boolean;
-                                writeCode?: boolean;
-                                builds?: boolean;
-                                workItems?: boolean;
-                                serviceHooks?: boolean;
-                            };
-                            requests: number;
-                            durationMs: number;
-                            /**
-                             * Format: date-time
-                             * @description When the credential expires, as the test learnt it.
-                             */
-                            credentialExpiresAt?: string;
-                            /** SshHostKey */
-                            unconfirmedHostKey?: {
-                                host: string;
-                                port: number;
-                                /** @description SHA256:...; send it back as confirmHostKey to pin the key. */
-                                fingerprint: string;
-                                knownHostsLine: string;
                             };
                             /** SshHostKey */
                             pinnedHostKey?: {
