@@ -2,7 +2,8 @@
 // FIFO within the concurrency bound, progress while running, cancel, graceful stop and restart, recorded errors.
 import { afterEach, describe, expect, it } from 'vitest';
 import { AzdoError } from '../../src/errors/azdo-error.js';
-import type { JobQueue } from '../../src/jobs/job-queue.js';
+import { pino } from 'pino';
+import type { JobHandler, JobQueue } from '../../src/jobs/job-queue.js';
 import { DEFAULT_WORKSPACE_ID } from '../../src/store/default-workspace.js';
 import { claimJob } from '../../src/store/jobs-repo.js';
 import { rejection } from '../helpers/rejection.js';
@@ -159,6 +160,29 @@ describe.each(DIALECTS)('job queue on %s', (dialect) => {
     setTimeout(() => steered.release(id!, { finished: 'in time' }), 100);
     await queue.stop({ graceMs: 10_000 });
     expect(await queue.get(WS, id!)).toMatchObject({ state: 'succeeded', result: { finished: 'in time' } });
+  });
+
+  it('names, in the line that says jobs were queued again, a handler that ignored its abort', async () => {
+    await fresh();
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const obedient = new Steered();
+    let stubborn!: () => void;
+    const ignoresAbort: JobHandler = (job, context) =>
+      job.input && (job.input as { n: number }).n === 1 ? new Promise((resolve) => (stubborn = () => resolve({ late: true }))) : obedient.handler(job, context);
+    const metrics = new RecordingMetrics();
+    const queue = queueOver(store, { fetch: ignoresAbort }, { logger, metrics, settings: { concurrency: 2, abortWaitMs: 300 } });
+    await queue.start();
+    const [heeds, ignores] = await enqueueMany(queue, 2);
+    await waitFor('both jobs to run', async () => (await queue.get(WS, ignores!)).state === 'running' && obedient.isRunning(heeds!));
+    await queue.stop({ graceMs: 0 });
+    // Let the late handler end before the store closes; its end changes nothing, as the job was queued again.
+    stubborn();
+    await waitFor('the late handler to end', () => metrics.finished.length === 2);
+    expect(await queue.get(WS, ignores!)).toMatchObject({ state: 'queued' });
+    const requeued = lines.find((l) => l.msg === 'job queue: running jobs queued again for the next start');
+    expect(requeued).toMatchObject({ stillRunning: [ignores] });
+    expect((requeued!.jobs as string[]).sort()).toEqual([heeds, ignores].sort());
   });
 
   it('runs again a job left running by a process that died', async () => {

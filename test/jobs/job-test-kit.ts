@@ -1,7 +1,7 @@
 // Queues over real stores with handlers the test steers: each job waits until the test releases it (or its signal
 // aborts it), so a test decides exactly when jobs end. These are the queue's injected handlers, not fakes of ours.
 import { waitFor } from '../helpers/wait-for.js';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import type { JsonValue } from '../../src/store/columns.js';
 import { createJobQueue } from '../../src/jobs/create-job-queue.js';
 import type { Job, JobContext, JobHandler, JobQueue } from '../../src/jobs/job-queue.js';
@@ -70,10 +70,14 @@ export class Steered {
   }
 }
 
-export function queueOver(store: Store, handlers: { fetch: JobHandler; snapshot?: JobHandler }, o: { metrics?: ServiceMetrics; settings?: PgBossQueueSettings } = {}): JobQueue {
+export function queueOver(
+  store: Store,
+  handlers: { fetch: JobHandler; snapshot?: JobHandler },
+  o: { metrics?: ServiceMetrics; settings?: PgBossQueueSettings; logger?: Logger } = {},
+): JobQueue {
   return createJobQueue({
     store,
-    logger: pino({ level: 'silent' }),
+    logger: o.logger ?? pino({ level: 'silent' }),
     metrics: o.metrics ?? new ServiceMetrics(),
     handlers: { fetch: handlers.fetch, snapshot: handlers.snapshot ?? handlers.fetch },
     settings: { ...FAST, ...o.settings },
