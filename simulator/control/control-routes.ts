@@ -19,7 +19,7 @@ export const ControlSchemas = {
     { name: Str, fromDirectory: Opt(Str), isDisabled: Opt(Type.Boolean()), defaultBranch: Opt(Str) },
     { additionalProperties: false },
   ),
-  repositoryPatch: Type.Object({ isDisabled: Type.Boolean() }, { additionalProperties: false }),
+  repositoryPatch: Type.Object({ name: Opt(Str), isDisabled: Opt(Type.Boolean()) }, { additionalProperties: false, minProperties: 1 }),
   push: Type.Object(
     {
       branch: Str,
@@ -141,7 +141,12 @@ export async function controlRoutes(app: FastifyInstance, ctx: SimulatorContext)
   post('/hosts/:host/projects/:project/repositories', ControlSchemas.repository, (b, p) => control.createRepository(p['host']!, p['project']!, b));
   app.patch('/hosts/:host/projects/:project/repositories/:repo', { schema: { body: ControlSchemas.repositoryPatch } }, async (request) => {
     const p = request.params as Params;
-    return control.setRepositoryDisabled(p['host']!, p['project']!, p['repo']!, (request.body as { isDisabled: boolean }).isDisabled);
+    const b = request.body as Static<typeof ControlSchemas.repositoryPatch>;
+    let repository = control.repository(p['host']!, p['project']!, p['repo']!).repository;
+    // The rename first: it is the change that can be refused, and then nothing has changed.
+    if (b.name !== undefined) repository = await control.renameRepository(p['host']!, p['project']!, repository.id, b.name);
+    if (b.isDisabled !== undefined) repository = await control.setRepositoryDisabled(p['host']!, p['project']!, repository.id, b.isDisabled);
+    return repository;
   });
   post('/hosts/:host/projects/:project/repositories/:repo/pushes', ControlSchemas.push, async (b, p) => {
     const changeLists = await filesToChanges(ctx, control, p, b.branch, b.from, b.commits.map((c) => c.files ?? {}));

@@ -4,8 +4,10 @@ import path from 'node:path';
 import { GitRepo, type GitChange, type GitIdentity } from '../git/git-repo.js';
 import { publicKeyFingerprint } from '../ssh/ssh-server.js';
 import { hashToken } from '../http/authenticate.js';
+import { AdoHttpError } from '../http/ado-errors.js';
+import { renameRepository, setRepositoryDisabled } from '../services/repositories.js';
 import type { SimulatorContext } from '../runtime/context.js';
-import { findHost, findProject, findRepository, isNameTaken } from '../state/lookup.js';
+import { findHost, findProject, findRepository, isNameTaken, VALID_NAME } from '../state/lookup.js';
 import type { Host, HostKind, Pat, Project, Push, Repository, ServicePrincipal, SshKey, User } from '../state/model.js';
 import { ControlError } from './control-error.js';
 
@@ -23,11 +25,10 @@ export interface CommitInput {
   author?: GitIdentity;
 }
 
-const NAME = /^[^\\/:*?"<>|;#$*{},+=[\]]{1,64}$/;
 const ORG_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,48}[A-Za-z0-9]?$/;
 const RESERVED_HOST_NAMES = new Set(['_apis', '_simulator', '_signin', 'tfs', '_git']);
 
-function checkName(field: string, value: unknown, pattern = NAME): string {
+function checkName(field: string, value: unknown, pattern = VALID_NAME): string {
   if (typeof value !== 'string' || value.trim() !== value || !pattern.test(value)) {
     throw new ControlError(field, `must be a name of 1 to 64 characters without \\ / : * ? " < > | ; # and without leading or trailing spaces`);
   }
@@ -182,10 +183,20 @@ export class SimulatorControl {
 
   async setRepositoryDisabled(host: string, project: string, repository: string, isDisabled: boolean): Promise<Repository> {
     const { repository: r } = this.repository(host, project, repository);
-    return this.ctx.store.mutate(() => {
-      r.isDisabled = isDisabled;
-      return r;
-    });
+    return setRepositoryDisabled(this.ctx, r, isDisabled);
+  }
+
+  /** Renames a repository as Azure DevOps does: same id, same content, reachable only by the new name. */
+  async renameRepository(host: string, project: string, repository: string, newName: string): Promise<Repository> {
+    const { project: p, repository: r } = this.repository(host, project, repository);
+    const name = checkName('name', newName);
+    try {
+      return await renameRepository(this.ctx, p, r, name);
+    } catch (error) {
+      // The service speaks Azure DevOps errors (TF400948 for a taken name); here they name the field.
+      if (error instanceof AdoHttpError) throw new ControlError('name', error.message, error.status);
+      throw error;
+    }
   }
 
   async createUser(input: { uniqueName: string; displayName?: string; hosts?: string[] }): Promise<User> {

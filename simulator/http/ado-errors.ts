@@ -154,6 +154,13 @@ export const AdoErrors = {
     ),
   conflict: (message: string, typeKey = 'GitReferenceStaleException') =>
     new AdoHttpError(409, typeKey, `${GIT}.${typeKey}, ${GIT}`, message),
+  repositoryNameExists: (name: string) =>
+    new AdoHttpError(
+      409,
+      'GitRepositoryNameAlreadyExistsException',
+      `${GIT}.GitRepositoryNameAlreadyExistsException, ${GIT}`,
+      `TF400948: A Git repository with the name ${name} already exists.`,
+    ),
   gitPermissionDenied: (permission: string, displayName: string) =>
     new AdoHttpError(
       403,

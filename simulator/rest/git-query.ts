@@ -9,11 +9,13 @@ export const CODE_READ: { ado: AdoRouteConfig } = { ado: { scopes: ['vso.code'] 
 /** Listings that depend only on the URL, the caller and the state, answered from the response cache. */
 export const CODE_READ_CACHED: { ado: AdoRouteConfig } = { ado: { scopes: ['vso.code'], cache: true } };
 export const CODE_WRITE: { ado: AdoRouteConfig } = { ado: { scopes: ['vso.code_write'] } };
+/** Changes to repositories themselves (create, rename, disable, delete). */
+export const CODE_MANAGE: { ado: AdoRouteConfig } = { ado: { scopes: ['vso.code_manage'] } };
 
 type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
 /** Azure DevOps serves the git area both at the organization (`_apis/git/...`) and under a project. */
-export function atBothLevels(app: FastifyInstance, method: 'GET' | 'POST', path: string, config: { ado: AdoRouteConfig }, handler: Handler): void {
+export function atBothLevels(app: FastifyInstance, method: 'GET' | 'POST' | 'PATCH', path: string, config: { ado: AdoRouteConfig }, handler: Handler): void {
   const wrapped: Handler = async (request, reply) => {
     try {
       return await handler(request, reply);

@@ -30,7 +30,7 @@ export function projectsInScope(ado: AdoRequest): Project[] {
  * Readers of a single project may look but not write: Azure DevOps refuses them with TF401027 (403), naming the
  * git permission they lack.
  */
-export function requireContributor(ado: AdoRequest, permission: 'GenericContribute' | 'PullRequestContribute'): string {
+export function requireContributor(ado: AdoRequest, permission: 'GenericContribute' | 'PullRequestContribute' | 'RenameRepository' | 'DeleteRepository'): string {
   const identity = ado.identity;
   if (!identity) throw AdoErrors.unauthorized('');
   if (!ado.host.members.includes(identity.id)) {

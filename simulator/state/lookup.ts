@@ -4,6 +4,9 @@ import type { Host, Project, Repository, SimulatorState } from './model.js';
 // options builds a collator per call: on the hot path of every request that cost more than the rest together.)
 const same = (a: string, b: string): boolean => a === b || a.toLowerCase() === b.toLowerCase();
 
+/** A project or repository name: 1 to 64 characters, none of those Azure DevOps reserves. */
+export const VALID_NAME = /^[^\\/:*?"<>|;#$*{},+=[\]]{1,64}$/;
+
 /** Orders names as Azure DevOps lists them: case-insensitively. One collator, made once. */
 export const byName = new Intl.Collator('en', { sensitivity: 'base' }).compare;
 

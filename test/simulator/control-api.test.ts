@@ -57,6 +57,27 @@ describe('simulator control API', () => {
     expect(sim.control.digest()).toBe(before);
   });
 
+  it('renames a repository, refusing a taken name with 409 and changing nothing', async () => {
+    const repo = (name: string) => azdo(`/fabrikam/Fiber%20Web/_apis/git/repositories/${name}?api-version=7.1`);
+    const id = ((await (await repo('web')).json()) as { id: string }).id;
+    const renamed = await call('PATCH', '/hosts/fabrikam/projects/Fiber%20Web/repositories/web', { name: 'website' });
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+    expect(renamed.body).toMatchObject({ id, name: 'website' });
+    expect((await repo('website')).status).toBe(200);
+    expect((await repo('web')).status).toBe(404);
+
+    await sim.control.createRepository('fabrikam', 'Fiber Web', { name: 'docs' });
+    const before = sim.control.digest();
+    expect(await call('PATCH', '/hosts/fabrikam/projects/Fiber%20Web/repositories/website', { name: 'Docs', isDisabled: true })).toMatchObject({
+      status: 409,
+      body: { field: 'name', message: expect.stringContaining('TF400948') },
+    });
+    expect((await call('PATCH', '/hosts/fabrikam/projects/Fiber%20Web/repositories/website', { name: 'a/b' })).body).toMatchObject({ field: 'name' });
+    expect((await call('PATCH', '/hosts/fabrikam/projects/Fiber%20Web/repositories/website', {})).status).toBe(400);
+    expect(sim.control.digest()).toBe(before);
+    expect((await sim.control.renameRepository('fabrikam', 'Fiber Web', 'website', 'web')).id).toBe(id);
+  });
+
   it('rejects malformed JSON with 400 and keeps serving', async () => {
     const r = await fetch(`${sim.controlUrl}/organizations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":' });
     expect(r.status).toBe(400);

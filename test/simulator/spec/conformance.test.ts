@@ -17,7 +17,7 @@ const LEVELS = [
 /** Which spec operations stand for each advertised resource location; a new location needs a case here. */
 const OPERATIONS_OF_LOCATION: Record<string, string[]> = {
   '603fe2ac-9723-48b9-88ad-09305aa6c6e1': ['Projects_List', 'Projects_Get'],
-  '225f7195-f9c7-4d14-ab28-a83f7ff77e1f': ['Repositories_List', 'Repositories_Get Repository', 'Repositories_Get Repository With Parent'],
+  '225f7195-f9c7-4d14-ab28-a83f7ff77e1f': ['Repositories_List', 'Repositories_Get Repository', 'Repositories_Get Repository With Parent', 'Repositories_Update'],
   '2d874a60-a811-4f62-9c9f-963a6ea0a55b': ['Refs_List', 'Refs_Update Refs'],
   'c2570c3b-5b3f-41b8-98bf-5407bfde8d58': ['Commits_Get Commits', 'Commits_Get', 'Commits_Get Push Commits'],
   '6400dfb2-0bcb-462b-b992-5a57f8f1416c': ['Commits_Get Commits Batch'],
@@ -108,6 +108,13 @@ describe.each(LEVELS)('git at %s level', (_level, base) => {
     const empty = await conforms(w, 'git', 'GET', `${base}/_apis/git/repositories/empty?${V}`);
     expect(empty['defaultBranch']).toBeUndefined();
     await conforms(w, 'git', 'GET', `${repo}?includeParent=true&${V}`);
+  });
+
+  it('renames a repository by id, and back', async () => {
+    const { body } = await call(w, 'GET', `${base}/_apis/git/repositories/empty?${V}`);
+    const byId = `${base}/_apis/git/repositories/${(body as { id: string }).id}?${V}`;
+    expect((await conforms(w, 'git', 'PATCH', byId, { body: { name: `empty-${suffix}` } }))['name']).toBe(`empty-${suffix}`);
+    expect((await conforms(w, 'git', 'PATCH', byId, { body: { name: 'empty' } }))['name']).toBe('empty');
   });
 
   it('lists refs: all, of the empty repository, branches with links, tags peeled', async () => {
