@@ -1,5 +1,6 @@
 // Which mirror a repository argument means. A mirror is kept under Azure DevOps' repository id, so a renamed
-// repository keeps its mirror; once a mirror exists its record answers without a request. Over SSH alone (no REST
+// repository keeps its mirror. Asked by id, a mirror's record answers without a request; asked by name, one request
+// confirms that the name still means the recorded repository. Over SSH alone (no REST
 // credential) the id cannot be asked for, and a key made from the names stands in for it.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -74,6 +75,14 @@ export async function identifyMirror(connections: ConnectionService, target: Rep
   const record = givenId
     ? await getMirror(db, { connectionId: connection.id, repositoryId: givenId })
     : await getMirror(db, { connectionId: connection.id, project: target.project, name: target.repository });
+  if (record && !givenId && connection.credential.type !== 'ssh' && isRealRepositoryId(record.repositoryId)) {
+    // Found by name: the name may since have passed to another repository (the recorded one renamed, a new one
+    // created under its old name). Fetching that into the recorded mirror would mix two repositories, so the name
+    // is checked with Azure DevOps. When the name is gone (renamed, removed), the record stands, and a fetch finds
+    // out which from git's answer (explainNotFound).
+    const current = await identifyByRest(connections, target, o).catch(() => undefined);
+    if (current && current.repositoryId !== record.repositoryId) return current;
+  }
   if (record) {
     const id = isRealRepositoryId(record.repositoryId) ? { id: record.repositoryId } : {};
     await assertSelected(connections, connection, { ...id, project: record.project, name: record.name });
