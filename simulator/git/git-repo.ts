@@ -69,10 +69,17 @@ export class GitRepo {
     return (await this.text(['for-each-ref', '--count=1', '--format=%(refname)'])) === '';
   }
 
+  /**
+   * HEAD's branch, once that branch exists. Read from the files git keeps (HEAD, the loose ref, packed-refs) rather
+   * than with a git process: it is asked after every push, and a process per push competed with the very fetches
+   * that followed it.
+   */
   async defaultBranch(): Promise<string | undefined> {
-    const r = await this.git(['rev-parse', '--symbolic-full-name', '--verify', '--quiet', 'HEAD'], { okCodes: [1] });
-    const name = r.stdout.toString('utf8').trim();
-    return r.exitCode === 0 && name.startsWith('refs/heads/') ? name : undefined;
+    const head = /^ref: (refs\/heads\/\S+)\s*$/.exec(await fs.readFile(path.join(this.path, 'HEAD'), 'utf8'))?.[1];
+    if (head === undefined) return undefined;
+    if (await fs.stat(path.join(this.path, head)).then((st) => st.isFile(), () => false)) return head;
+    const packed = await fs.readFile(path.join(this.path, 'packed-refs'), 'utf8').catch(() => '');
+    return packed.split('\n').some((line) => line.endsWith(` ${head}`)) ? head : undefined;
   }
 
   async setDefaultBranch(refName: string): Promise<void> {
@@ -323,14 +330,19 @@ export class GitRepo {
   }
 
   /** Bytes the repository's objects take on disk (loose plus packed). */
+  /** Bytes of the packs and loose objects, from the file system (as defaultBranch, without a git process). */
   async sizeBytes(): Promise<number> {
-    const out = await this.text(['count-objects', '-v']);
-    let kib = 0;
-    for (const line of out.split('\n')) {
-      const [key, value] = line.split(': ');
-      if (key === 'size' || key === 'size-pack') kib += Number(value);
-    }
-    return kib * 1024;
+    const objects = path.join(this.path, 'objects');
+    const sizes = async (dir: string, keep: (name: string) => boolean): Promise<number[]> => {
+      const names = (await fs.readdir(dir).catch(() => [] as string[])).filter(keep);
+      return Promise.all(names.map((n) => fs.stat(path.join(dir, n)).then((st) => (st.isFile() ? st.size : 0), () => 0)));
+    };
+    const looseDirs = (await fs.readdir(objects).catch(() => [] as string[])).filter((n) => /^[0-9a-f]{2}$/.test(n));
+    const parts = await Promise.all([
+      sizes(path.join(objects, 'pack'), (n) => n.endsWith('.pack') || n.endsWith('.idx')),
+      ...looseDirs.map((d) => sizes(path.join(objects, d), () => true)),
+    ]);
+    return parts.flat().reduce((a, b) => a + b, 0);
   }
 
   /** Runs git against this repository; for callers (routes, seeds) that need plumbing not wrapped here. */

@@ -2,6 +2,7 @@
 // known of it. git itself runs in src/git/; this file decides which mirror, with which credential, and records it.
 import type { ConnectionService } from '../connections/connection-service.js';
 import { AzdoError } from '../errors/azdo-error.js';
+import type { GitRemote } from '../git/git-env.js';
 import { gitRemoteFor } from '../git/git-remote.js';
 import { GitErrorCodes } from '../git/git-errors.js';
 import type { FetchProgress } from '../git/git-progress.js';
@@ -92,6 +93,30 @@ async function explainNotFound(
   }
 }
 
+/** The name asked for now means another repository than the mirror recorded under it: fetch that one instead. */
+class NameTaken extends Error {
+  constructor(readonly current: MirrorIdentity) {
+    super(`${current.project}/${current.name} is now another repository`);
+  }
+}
+
+/**
+ * A mirror found by its recorded name may no longer be what the name means: the recorded repository renamed, and a
+ * new one created under its old name. Fetching the new one into the old mirror would mix two repositories, so with a
+ * REST credential Azure DevOps is asked, while the remote is made and the lock taken, and git runs only once the name
+ * is confirmed. A name Azure DevOps no longer knows leaves the record standing: git's answer then tells a rename
+ * (explainNotFound). Over SSH alone nothing can be asked, and the mirror is keyed by the names anyway.
+ */
+function confirmedRemote(connections: ConnectionService, identity: MirrorIdentity, o: MirrorOptions, making: Promise<GitRemote>): Promise<GitRemote> {
+  if (!identity.foundByName || identity.connection.credential.type === 'ssh' || !isRealRepositoryId(identity.repositoryId)) return making;
+  const target = { connection: identity.connection, project: identity.project, repository: identity.name };
+  const current = identifyByRest(connections, target, o).catch(() => undefined);
+  return Promise.all([making, current]).then(([remote, now]) => {
+    if (now && now.repositoryId !== identity.repositoryId) throw new NameTaken(now);
+    return remote;
+  });
+}
+
 export async function fetchIdentified(
   connections: ConnectionService,
   identity: MirrorIdentity,
@@ -103,6 +128,8 @@ export async function fetchIdentified(
   // The remote is made (for SSH a few files written) while the record is written and the lock taken.
   const making = gitRemoteFor(identity.connection, connections.endpoints, identity.project, identity.name);
   making.catch(() => undefined); // its failure is fetchMirror's to report
+  const remote = confirmedRemote(connections, identity, o, making);
+  remote.catch(() => undefined); // likewise
   let cleaned = false;
   const cleanup = async (): Promise<void> => {
     if (cleaned) return;
@@ -119,7 +146,7 @@ export async function fetchIdentified(
   try {
     const result = await fetchMirror({
       dir: identity.dir,
-      remote: making,
+      remote,
       repository: `${identity.project}/${identity.name}`,
       connection: identity.connection.name,
       ...(o.filter ? { filter: o.filter } : {}),
@@ -138,6 +165,10 @@ export async function fetchIdentified(
     ]);
     return { mirror: info(identity, record), created: result.created, empty: result.empty, attempts: result.attempts, durationMs: result.durationMs };
   } catch (error) {
+    if (error instanceof NameTaken) {
+      await cleanup();
+      return fetchIdentified(connections, error.current, o, allowRename);
+    }
     let reported: unknown = error;
     if (error instanceof AzdoError && error.code === GitErrorCodes.repositoryNotFound) {
       const explained = await explainNotFound(connections, identity, error, o);

@@ -1,6 +1,5 @@
 // Which mirror a repository argument means. A mirror is kept under Azure DevOps' repository id, so a renamed
-// repository keeps its mirror. Asked by id, a mirror's record answers without a request; asked by name, one request
-// confirms that the name still means the recorded repository. Over SSH alone (no REST
+// repository keeps its mirror; once a mirror exists its record answers without a request. Over SSH alone (no REST
 // credential) the id cannot be asked for, and a key made from the names stands in for it.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -26,6 +25,8 @@ export interface MirrorIdentity {
   /** Where the bare mirror lives (whether or not it exists yet). */
   dir: string;
   record?: MirrorRecord;
+  /** The record was found by the name asked for, not by id: before fetching, the name is confirmed (mirror-fetch). */
+  foundByName?: true;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -75,19 +76,12 @@ export async function identifyMirror(connections: ConnectionService, target: Rep
   const record = givenId
     ? await getMirror(db, { connectionId: connection.id, repositoryId: givenId })
     : await getMirror(db, { connectionId: connection.id, project: target.project, name: target.repository });
-  if (record && !givenId && connection.credential.type !== 'ssh' && isRealRepositoryId(record.repositoryId)) {
-    // Found by name: the name may since have passed to another repository (the recorded one renamed, a new one
-    // created under its old name). Fetching that into the recorded mirror would mix two repositories, so the name
-    // is checked with Azure DevOps. When the name is gone (renamed, removed), the record stands, and a fetch finds
-    // out which from git's answer (explainNotFound).
-    const current = await identifyByRest(connections, target, o).catch(() => undefined);
-    if (current && current.repositoryId !== record.repositoryId) return current;
-  }
   if (record) {
     const id = isRealRepositoryId(record.repositoryId) ? { id: record.repositoryId } : {};
     await assertSelected(connections, connection, { ...id, project: record.project, name: record.name });
     // Computed, not the recorded path: the data directory may have moved since.
-    return { connection, repositoryId: record.repositoryId, project: record.project, name: record.name, dir: mirrorDir(o, connection.id, record.repositoryId), record };
+    const dir = mirrorDir(o, connection.id, record.repositoryId);
+    return { connection, repositoryId: record.repositoryId, project: record.project, name: record.name, dir, record, ...(givenId ? {} : { foundByName: true as const }) };
   }
   if (connection.credential.type !== 'ssh') return identifyByRest(connections, target, o);
   await assertSelected(connections, connection, { ...(givenId ? { id: givenId } : {}), project: target.project, name: target.repository });
